@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { doctorCommand } from './doctor';
+import { latencyCommand } from './latency';
+import { validateCommand } from './validate';
 
 import { EXIT_BAD_INPUT, InputError } from './errors';
 import { GEOLAB_VERSION } from '../version';
@@ -12,7 +14,7 @@ export function program(): Command {
     .version(GEOLAB_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const sub of [doctorCommand()]) {
+  for (const sub of [validateCommand(), latencyCommand(), doctorCommand()]) {
     sub.version(GEOLAB_VERSION, '-V, --version').exitOverride();
     root.addCommand(sub);
   }

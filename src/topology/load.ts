@@ -1,0 +1,135 @@
+import { readFileSync, statSync } from 'node:fs';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { formatIssue, sortIssues, type TopologyIssue } from './issue';
+import { parseModeId } from './mode-id';
+import { positionOf, type FieldPath } from './position';
+import type { RawTopology } from './raw';
+import { resolveTopology } from './resolve';
+import { checkSchema } from './schema';
+import type { Topology } from './types';
+
+/** Topology files are hand-written; anything larger is a mistake, not a topology. */
+export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
+
+export type LoadResult = { ok: true; topology: Topology } | { ok: false; issues: TopologyIssue[] };
+
+export interface LoadOptions {
+  /** A short mode id (`raft`, `leaderless:LOCAL_QUORUM`, …) that overrides replication.mode. */
+  mode?: string;
+}
+
+/** Read, parse, schema-check and resolve one topology file. Never throws on bad input. */
+export function loadTopologyFile(file: string, options: LoadOptions = {}): LoadResult {
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > MAX_TOPOLOGY_BYTES) {
+      return fail(
+        file,
+        `the file is ${size} bytes; a topology is at most ${MAX_TOPOLOGY_BYTES} bytes`,
+      );
+    }
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : (err as Error).message;
+    return fail(file, `cannot read the topology: ${why}`);
+  }
+  return parseTopology(text, file, options);
+}
+
+/** Parse topology text; `file` names it in messages. */
+export function parseTopology(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  if (!Array.isArray(docs)) {
+    // An empty stream: yaml returns an EmptyStream, not a list.
+    return fail(file, 'the file is empty (a topology needs regions and replication)');
+  }
+  const issues: TopologyIssue[] = [];
+  const at = (offset: number, message: string) => {
+    const { line, col } = lines.linePos(offset);
+    issues.push({ file, line, col, message });
+  };
+  for (const doc of docs) {
+    for (const e of doc.errors)
+      at(e.pos[0], `YAML syntax error: ${yamlMessage(e.code, e.message)}`);
+  }
+  if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
+  if (docs.length !== 1) {
+    at(docs[1].range[0], 'one topology per file (this file has a second YAML document after ---)');
+    return { ok: false, issues };
+  }
+  const doc = docs[0];
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    at(0, `YAML error: ${(err as Error).message}`);
+    return { ok: false, issues };
+  }
+  if (data === null || data === undefined)
+    return fail(file, 'the file is empty (a topology needs regions and replication)');
+
+  const locate = (path: FieldPath, where: 'value' | 'key' = 'value') =>
+    positionOf(doc, lines, path, where);
+  const report = (path: FieldPath, message: string, where: 'value' | 'key' = 'value') => {
+    const { line, col } = locate(path, where);
+    issues.push({ file, line, col, message });
+  };
+
+  if (options.mode !== undefined) {
+    const mode = applyModeId(data, options.mode);
+    if (!mode.ok) {
+      issues.push({ file, ...locate(['replication', 'mode']), message: `--mode: ${mode.message}` });
+      return { ok: false, issues };
+    }
+  }
+
+  const problems = checkSchema(data);
+  for (const p of problems) report(p.path, p.message, p.at);
+  if (problems.length > 0) return { ok: false, issues: sortIssues(issues) };
+
+  const topology = resolveTopology(data as RawTopology, file, {
+    error: report,
+    lineOf: (path) => locate(path).line,
+  });
+  if (!topology) return { ok: false, issues: sortIssues(issues) };
+  return { ok: true, topology };
+}
+
+/**
+ * Replace the file's replication mode by a short id's. Options that belong to the file's
+ * mode but not the new one are dropped; options the new one shares are kept.
+ */
+function applyModeId(data: unknown, id: string): { ok: true } | { ok: false; message: string } {
+  const parsed = parseModeId(id);
+  if (!parsed.ok) return parsed;
+  if (typeof data !== 'object' || data === null) return { ok: true };
+  const top = data as Record<string, unknown>;
+  const current = top.replication;
+  const old =
+    typeof current === 'object' && current !== null ? (current as Record<string, unknown>) : {};
+  top.replication =
+    old.mode === parsed.fields.mode ? { ...old, ...parsed.fields } : { ...parsed.fields };
+  return { ok: true };
+}
+
+function fail(file: string, message: string): LoadResult {
+  return { ok: false, issues: [{ file, line: 1, col: 1, message }] };
+}
+
+/** yaml's messages, with a hint where the bare one leaves a person guessing. */
+function yamlMessage(code: string, message: string): string {
+  const firstLine = message.split('\n')[0];
+  if (code === 'DUPLICATE_KEY') return `${firstLine} (a key appears twice in one mapping)`;
+  if (code === 'TAB_AS_INDENT') return `${firstLine} (indent with spaces)`;
+  return firstLine;
+}
+
+export { formatIssue };
