@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { checkLibraries } from '../runtime/libraries';
 
 /** `geolab doctor`: prove that the run-time libraries load and work on this machine. */
 export function doctorCommand(): Command {
@@ -7,6 +6,8 @@ export function doctorCommand(): Command {
     .description('check that the libraries geolab runs on load and work here')
     .option('--json', 'print the checks as JSON')
     .action(async (options: { json?: boolean }) => {
+      // Loaded on demand: Automerge's WebAssembly and Yjs are not needed by other subcommands.
+      const { checkLibraries } = await import('../runtime/libraries.js');
       const checks = await checkLibraries();
       if (options.json) {
         process.stdout.write(`${JSON.stringify(checks)}\n`);

@@ -4,7 +4,7 @@ import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
 import { validateCommand } from './validate';
 
-import { EXIT_BAD_INPUT, InputError } from './errors';
+import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from './errors';
 import { GEOLAB_VERSION } from '../version';
 
 /** The `geolab` program: one file per subcommand under src/cli/, wired here. */
@@ -35,7 +35,12 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = EXIT_BAD_INPUT;
       return;
     }
-    throw err;
+    // A bug of geolab's, not the user's: one line, and the stack only when asked for.
+    const detail = process.env.GEOLAB_DEBUG ? (err as Error).stack : (err as Error).message;
+    process.stderr.write(
+      `geolab: internal error: ${String(detail)} (GEOLAB_DEBUG=1 shows where)\n`,
+    );
+    process.exitCode = EXIT_INTERNAL;
   }
 }
 

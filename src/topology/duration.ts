@@ -17,13 +17,21 @@ export function parseDuration(text: string): number | undefined {
   return sign === '-' ? -ms : ms;
 }
 
-/** Milliseconds as the shortest readable duration: 0.5ms, 150ms, 2s, 1.5m. */
+/**
+ * Milliseconds as a readable duration that parses back to the same value: the largest unit
+ * that shows it with at most two decimals (61000 → 61s, 90000 → 1.5m, 0.5 → 500us).
+ */
 export function formatDuration(ms: number): string {
-  if (ms !== 0 && Math.abs(ms) < 1) return `${round(ms * 1000)}us`;
-  if (Math.abs(ms) < 1000) return `${round(ms)}ms`;
-  if (Math.abs(ms) < 60_000) return `${round(ms / 1000)}s`;
-  if (Math.abs(ms) < 3_600_000) return `${round(ms / 60_000)}m`;
-  return `${round(ms / 3_600_000)}h`;
+  for (const unit of ['h', 'm', 's', 'ms'] as const) {
+    const amount = ms / UNIT_MS[unit];
+    if (Math.abs(amount) >= 1 && isHundredths(amount)) return `${String(amount)}${unit}`;
+  }
+  if (ms !== 0 && Math.abs(ms) < 1) return `${String(round(ms * 1000))}us`;
+  return `${String(round(ms))}ms`;
+}
+
+function isHundredths(x: number): boolean {
+  return Math.abs(x * 100 - Math.round(x * 100)) < 1e-9;
 }
 
 function round(x: number): number {

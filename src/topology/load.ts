@@ -56,12 +56,16 @@ export function parseTopology(text: string, file: string, options: LoadOptions =
     const { line, col } = lines.linePos(offset);
     issues.push({ file, line, col, message });
   };
-  for (const doc of docs) {
-    for (const e of doc.errors)
-      at(e.pos[0], `YAML syntax error: ${yamlMessage(e.code, e.message)}`);
+  // Only the first syntax error: the parser's later ones are mostly echoes of it.
+  const syntax = docs.flatMap((doc) => doc.errors)[0];
+  if (syntax) {
+    at(syntax.pos[0], `YAML syntax error: ${yamlMessage(syntax.code, syntax.message)}`);
+    return { ok: false, issues };
   }
-  if (issues.length > 0) return { ok: false, issues: sortIssues(issues) };
-  if (docs.length !== 1) {
+  if (docs.length === 0) {
+    return fail(file, 'the file is empty (a topology needs regions and replication)');
+  }
+  if (docs.length > 1) {
     at(docs[1].range[0], 'one topology per file (this file has a second YAML document after ---)');
     return { ok: false, issues };
   }
@@ -129,6 +133,13 @@ function yamlMessage(code: string, message: string): string {
   const firstLine = message.split('\n')[0];
   if (code === 'DUPLICATE_KEY') return `${firstLine} (a key appears twice in one mapping)`;
   if (code === 'TAB_AS_INDENT') return `${firstLine} (indent with spaces)`;
+  if (
+    code === 'BLOCK_AS_IMPLICIT_KEY' ||
+    code === 'BAD_INDENT' ||
+    code === 'MULTILINE_IMPLICIT_KEY'
+  ) {
+    return `${firstLine} (check this line's indentation against the line above)`;
+  }
   return firstLine;
 }
 

@@ -13,6 +13,8 @@ interface Listener {
   host: string;
   port: number;
   path: (string | number)[];
+  /** False for a default the file did not write. */
+  written: boolean;
 }
 
 /** The embedded Toxiproxy, dashboard and metrics endpoints; any two listeners on one port clash. */
@@ -42,29 +44,25 @@ export function resolveEndpoints(
     host: n.host,
     port: n.port,
     path: [...(nodePaths.get(n.id) ?? ['regions'])],
+    written: true,
   }));
-  if (toxiproxy.url === 'embedded') {
+  const services = [
+    {
+      name: 'toxiproxy',
+      on: toxiproxy.url === 'embedded',
+      at: toxiproxy,
+      written: raw.toxiproxy?.port,
+    },
+    { name: 'dashboard', on: dashboard.enabled, at: dashboard, written: raw.dashboard?.port },
+    { name: 'metrics', on: metrics.enabled, at: metrics, written: raw.metrics?.port },
+  ];
+  for (const s of services.filter((service) => service.on)) {
     listeners.push({
-      what: 'toxiproxy.port',
-      host: toxiproxy.host,
-      port: toxiproxy.port,
-      path: ['toxiproxy', 'port'],
-    });
-  }
-  if (dashboard.enabled) {
-    listeners.push({
-      what: 'dashboard.port',
-      host: dashboard.host,
-      port: dashboard.port,
-      path: ['dashboard', 'port'],
-    });
-  }
-  if (metrics.enabled) {
-    listeners.push({
-      what: 'metrics.port',
-      host: metrics.host,
-      port: metrics.port,
-      path: ['metrics', 'port'],
+      what: `${s.name}.port`,
+      host: s.at.host,
+      port: s.at.port,
+      path: [s.name, 'port'],
+      written: s.written !== undefined,
     });
   }
   const seen: Listener[] = [];
@@ -75,7 +73,7 @@ export function resolveEndpoints(
     if (clash) {
       report.error(
         l.path,
-        `port clash: ${l.what} and ${clash.what} (line ${report.lineOf(clash.path)}) both listen on ${l.host}:${l.port} (give one another port, or 0 for a free one)`,
+        `port clash: ${l.what} and ${clash.what} (${clash.written ? `line ${report.lineOf(clash.path)}` : 'by default'}) both listen on ${l.host}:${l.port} (give one another port, or 0 for a free one)`,
       );
     }
     seen.push(l);

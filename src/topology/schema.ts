@@ -30,7 +30,14 @@ export interface SchemaProblem {
 /** Check a parsed YAML value against the topology schema. */
 export function checkSchema(data: unknown): SchemaProblem[] {
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((e) => describe(e, data));
+  return (
+    (validate.errors ?? [])
+      // A missing mode is reported by `required`; the discriminator would say it again.
+      .filter(
+        (e) => !(e.keyword === 'discriminator' && (e.params as { error?: string }).error === 'tag'),
+      )
+      .map((e) => describe(e, data))
+  );
 }
 
 function describe(error: ErrorObject, data: unknown): SchemaProblem {
@@ -151,11 +158,13 @@ function requiredHint(path: FieldPath, key: string): string {
   if (path.length === 0 && key === 'replication')
     return ` (replication: {mode: ${oneOf([...MODES])}})`;
   if (path[0] === 'regions' && key === 'replicas') return ' (a count, or a list of node ids)';
+  if (path[0] === 'replication' && key === 'mode') return ` (one of: ${oneOf([...MODES])})`;
   return '';
 }
 
 function badDuration(where: string, value: unknown): string {
-  return `${where} is not a duration: ${show(value)} (a number with a unit: 150ms, 2s, 1.5m, 500us)`;
+  const example = typeof value === 'number' ? `${value}ms` : '150ms, 2s, 1.5m, 500us';
+  return `${where} is not a duration: ${show(value)} (a number with a unit: ${example})`;
 }
 
 function comparisonWord(keyword: string): string {

@@ -9,7 +9,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  // Two edits catch most typos ("jiter", "eu-west"); more would suggest unrelated names.
+  return bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? best : undefined;
 }
 
 /** Levenshtein distance, one row at a time. */
