@@ -1,0 +1,323 @@
+import { Toxiproxy, ToxiproxyError, type ICreateToxicBody } from 'toxiproxy-node-client';
+import type { Topology } from '../topology';
+import { KeyedQueue, mapLimit } from './limit';
+import {
+  complement,
+  planProxies,
+  proxyName,
+  resolveGroup,
+  streamsBetween,
+  type GroupSpec,
+  type PlannedProxy,
+  type ProxyStream,
+  type Stream,
+} from './links';
+
+/**
+ * The link fabric: every byte between replicas, and between clients and replicas, through
+ * one Toxiproxy proxy per directed pair (DESIGN §3), driven only through
+ * toxiproxy-node-client so that the embedded server and a real Toxiproxy are interchangeable.
+ */
+
+/** How a partition cuts: drop bytes (`timeout` 0), hold them until heal (`bandwidth` 0), or refuse connections. */
+export type PartitionMode = 'blackhole' | 'hold' | 'refuse';
+
+export interface PartitionOptions {
+  mode?: PartitionMode;
+  /** Cut only the bytes from the first group to the second. */
+  oneWay?: boolean;
+}
+
+export interface FabricOptions {
+  /** Address the proxies listen on (default: the topology's toxiproxy.listenHost). */
+  listenHost?: string;
+  /** Where each node really listens, `host:port`, when it differs from the topology (port 0). */
+  upstreams?: ReadonlyMap<string, string>;
+  /** API calls in flight at once. */
+  concurrency?: number;
+}
+
+export interface ToxicState {
+  name: string;
+  type: string;
+  stream: Stream;
+  toxicity: number;
+  attributes: Record<string, number>;
+}
+
+export interface ProxyState {
+  enabled: boolean;
+  listen: string;
+  upstream: string;
+  toxics: ToxicState[];
+}
+
+/** Toxics that carry the topology's latency; everything else is a fault that heal() removes. */
+const BASE_LATENCY = 'geolab_latency';
+
+/** Fault toxics are named by what they do and the stream they sit on, so re-applying is a no-op. */
+const FAULT_TOXIC: Record<
+  'blackhole' | 'hold',
+  { type: string; name: string; attributes: object }
+> = {
+  blackhole: { type: 'timeout', name: 'geolab_blackhole', attributes: { timeout: 0 } },
+  hold: { type: 'bandwidth', name: 'geolab_hold', attributes: { rate: 0 } },
+};
+
+export class Fabric {
+  private readonly queue = new KeyedQueue();
+  /** Fault toxics this fabric put on each proxy, and the proxies it disabled. */
+  private readonly faults = new Map<string, Set<string>>();
+  private readonly disabled = new Set<string>();
+
+  private constructor(
+    readonly topology: Topology,
+    readonly url: string,
+    private readonly client: Toxiproxy,
+    private readonly plan: readonly PlannedProxy[],
+    private readonly listen: ReadonlyMap<string, { host: string; port: number }>,
+    private readonly concurrency: number,
+  ) {}
+
+  /**
+   * Create (or re-create, replacing same-named leftovers) every proxy of the topology and
+   * give each the one-way latency of its link. Toxiproxy's latency is whole milliseconds:
+   * delays are rounded to the nearest one, an error of at most 0.5 ms per direction.
+   */
+  static async create(
+    topology: Topology,
+    url: string,
+    options: FabricOptions = {},
+  ): Promise<Fabric> {
+    const client = new Toxiproxy(url.replace(/\/+$/, ''));
+    const concurrency = options.concurrency ?? 32;
+    const listenHost = options.listenHost ?? topology.toxiproxy.listenHost;
+    const plan = planProxies(topology);
+    const upstreamOf = (id: string): string => {
+      const given = options.upstreams?.get(id);
+      if (given) return given;
+      const node = topology.nodes.find((n) => n.id === id);
+      if (!node || node.port === 0)
+        throw new Error(`no address for node ${id}: pass it in upstreams`);
+      return `${node.host}:${node.port}`;
+    };
+
+    const existing = await client.getAll();
+    const stale = plan.filter((p) => p.name in existing).map((p) => existing[p.name]);
+    await mapLimit(stale, concurrency, (p) => p.remove());
+
+    const created = await client.populate(
+      plan.map((p) => ({
+        name: p.name,
+        listen: `${listenHost}:0`,
+        upstream: upstreamOf(p.dst),
+        enabled: true,
+      })),
+    );
+    const listen = new Map<string, { host: string; port: number }>();
+    for (const p of plan) {
+      const proxy = created[p.name];
+      if (!proxy) throw new Error(`Toxiproxy at ${url} did not create proxy ${p.name}`);
+      listen.set(p.name, splitHostPort(proxy.listen));
+    }
+    const fabric = new Fabric(topology, url, client, plan, listen, concurrency);
+    await mapLimit(
+      plan.flatMap((p) =>
+        (['upstream', 'downstream'] as const).map((stream) => ({ p, stream, link: p[stream] })),
+      ),
+      concurrency,
+      async ({ p, stream, link }) => {
+        const latency = Math.round(link.delayMs);
+        const jitter = Math.round(link.jitterMs);
+        if (latency === 0 && jitter === 0) return;
+        await fabric.putToxic(p.name, {
+          name: `${BASE_LATENCY}_${stream}`,
+          type: 'latency',
+          stream,
+          toxicity: 1,
+          attributes: { latency, jitter },
+        });
+      },
+    );
+    return fabric;
+  }
+
+  /** Where `from` (a node id, or `client@<region>`) dials to reach node `to`. */
+  address(from: string, to: string): { host: string; port: number } {
+    const at = this.listen.get(proxyName(from, to));
+    if (!at) throw new RangeError(`no proxy from ${from} to ${to}`);
+    return at;
+  }
+
+  /** Every proxy name of the fabric. */
+  proxies(): string[] {
+    return this.plan.map((p) => p.name);
+  }
+
+  /**
+   * Cut group `a` from group `b` (default: everything else). Groups name regions and/or
+   * nodes; a region includes its clients. `refuse` disables whole proxies, so a one-way
+   * refuse also stops the replies on connections dialled across the cut.
+   */
+  async partition(a: GroupSpec, b?: GroupSpec, options: PartitionOptions = {}): Promise<void> {
+    const mode = options.mode ?? 'blackhole';
+    const streams = this.streams(a, b, options.oneWay ?? false);
+    if (mode === 'refuse') {
+      const names = [...new Set(streams.map((s) => s.proxy))];
+      await mapLimit(names, this.concurrency, (name) => this.setEnabled(name, false));
+      return;
+    }
+    const toxic = FAULT_TOXIC[mode];
+    await mapLimit(streams, this.concurrency, (s) =>
+      this.putToxic(s.proxy, {
+        name: `${toxic.name}_${s.stream}`,
+        type: toxic.type as ICreateToxicBody<object>['type'],
+        stream: s.stream,
+        toxicity: 1,
+        attributes: toxic.attributes,
+      }),
+    );
+  }
+
+  /** Cut one node from every other node and from every client, its own region's included. */
+  isolate(node: string, options: Omit<PartitionOptions, 'oneWay'> = {}): Promise<void> {
+    return this.partition([node], undefined, options);
+  }
+
+  /** Add latency to the bytes from one group to another, on top of the topology's. */
+  async addLatency(from: GroupSpec, to: GroupSpec, latencyMs: number, jitterMs = 0): Promise<void> {
+    await mapLimit(this.streams(from, to, true), this.concurrency, (s) =>
+      this.putToxic(s.proxy, {
+        name: `geolab_extra_latency_${s.stream}`,
+        type: 'latency',
+        stream: s.stream,
+        toxicity: 1,
+        attributes: { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) },
+      }),
+    );
+  }
+
+  /** Limit the bytes from one group to another to `rateKBps` kilobytes (1000 B) per second. */
+  async limitBandwidth(from: GroupSpec, to: GroupSpec, rateKBps: number): Promise<void> {
+    await mapLimit(this.streams(from, to, true), this.concurrency, (s) =>
+      this.putToxic(s.proxy, {
+        name: `geolab_bandwidth_${s.stream}`,
+        type: 'bandwidth',
+        stream: s.stream,
+        toxicity: 1,
+        attributes: { rate: Math.round(rateKBps) },
+      }),
+    );
+  }
+
+  /** Remove every fault (partitions, extra latency, bandwidth limits); keep the topology's latency. */
+  async heal(): Promise<void> {
+    // Take the faults applied so far now, synchronously: a fault applied after this call
+    // queues behind the removal on its proxy and stays.
+    const toxics = new Map(this.faults);
+    const disabled = new Set(this.disabled);
+    this.faults.clear();
+    this.disabled.clear();
+    const touched = [...new Set([...toxics.keys(), ...disabled])];
+    await mapLimit(touched, this.concurrency, (name) =>
+      this.queue.run(name, async () => {
+        if (disabled.has(name)) await this.updateProxy(name, true);
+        for (const toxic of toxics.get(name) ?? []) {
+          const path = `${this.proxyPath(name)}/toxics/${encodeURIComponent(toxic)}`;
+          await this.call(() => this.client.getApi().delete(path), [404]);
+        }
+      }),
+    );
+  }
+
+  /** What the Toxiproxy server holds now for this fabric's proxies: enabled, toxics. */
+  async snapshot(): Promise<Map<string, ProxyState>> {
+    const response = await this.call(() => this.client.getApi().get(`${this.client.host}/proxies`));
+    const all = (response?.data ?? {}) as Record<string, ProxyState>;
+    const out = new Map<string, ProxyState>();
+    for (const p of this.plan) {
+      const state = all[p.name];
+      if (state) out.set(p.name, state);
+    }
+    return out;
+  }
+
+  /** Delete every proxy of this fabric (closing its connections). */
+  async destroy(): Promise<void> {
+    await mapLimit(this.plan, this.concurrency, (p) =>
+      this.queue.run(p.name, () =>
+        this.call(() => this.client.getApi().delete(this.proxyPath(p.name)), [404]),
+      ),
+    );
+  }
+
+  private streams(a: GroupSpec, b: GroupSpec | undefined, oneWay: boolean): ProxyStream[] {
+    const from = resolveGroup(this.topology, a);
+    const to = b === undefined ? complement(this.topology, from) : resolveGroup(this.topology, b);
+    const there = streamsBetween(this.plan, from, to);
+    return oneWay ? there : [...there, ...streamsBetween(this.plan, to, from)];
+  }
+
+  private proxyPath(name: string): string {
+    return `${this.client.host}/proxies/${encodeURIComponent(name)}`;
+  }
+
+  /** Add a toxic, or update it if one of that name is there already: idempotent. */
+  private putToxic(proxy: string, body: ICreateToxicBody<object>): Promise<void> {
+    // Recorded before the call is queued, so that a heal() called meanwhile, which queues
+    // behind it on this proxy, removes it.
+    if (!body.name.startsWith(BASE_LATENCY)) {
+      const set = this.faults.get(proxy) ?? new Set<string>();
+      set.add(body.name);
+      this.faults.set(proxy, set);
+    }
+    return this.queue.run(proxy, async () => {
+      const api = this.client.getApi();
+      const created = await this.call(
+        () => api.post(`${this.proxyPath(proxy)}/toxics`, body),
+        [409],
+      );
+      if (created === undefined) {
+        await this.call(() => api.post(`${this.proxyPath(proxy)}/toxics/${body.name}`, body));
+      }
+    });
+  }
+
+  private setEnabled(proxy: string, enabled: boolean): Promise<void> {
+    if (enabled) this.disabled.delete(proxy);
+    else this.disabled.add(proxy);
+    return this.queue.run(proxy, () => this.updateProxy(proxy, enabled));
+  }
+
+  private async updateProxy(proxy: string, enabled: boolean): Promise<void> {
+    await this.call(() => this.client.getApi().post(this.proxyPath(proxy), { enabled }));
+  }
+
+  /**
+   * One API call; statuses in `tolerated` give undefined instead of an error.
+   * toxiproxy-node-client 4.1 reports a status only inside its error message
+   * ("Request failed with status code 409"), so that is where it is read from.
+   */
+  private async call<R>(
+    request: () => Promise<R>,
+    tolerated: readonly number[] = [],
+  ): Promise<R | undefined> {
+    try {
+      return await request();
+    } catch (err) {
+      const status =
+        err instanceof ToxiproxyError ? /status code (\d+)/.exec(err.message)?.[1] : undefined;
+      if (status !== undefined && tolerated.includes(Number(status))) return undefined;
+      throw new Error(`Toxiproxy at ${this.url}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+}
+
+function splitHostPort(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  const host = listen.slice(0, colon).replace(/^\[|\]$/g, '');
+  return {
+    host: host === '' || host === '::' ? '127.0.0.1' : host,
+    port: Number(listen.slice(colon + 1)),
+  };
+}
