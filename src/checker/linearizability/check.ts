@@ -1,4 +1,4 @@
-import type { HistoryOp, Key } from '../../workload/history';
+import { checkWellFormed, type HistoryOp, type Key } from '../../workload/history';
 import type { Model } from './model';
 import { collectOperations } from './operations';
 import { searchLinearization, type Budget } from './search';
@@ -43,13 +43,15 @@ export const DEFAULT_TIME_LIMIT_MS = 30_000;
 /**
  * Is `history` linearizable with respect to `model`? Each of the model's partitions (keys) is
  * checked alone (P-compositionality: Herlihy & Wing 1990, Horn & Kroening 2015), all within one
- * budget; a key the budget does not reach is `unknown`, never guessed.
+ * budget; a key the budget does not reach is `unknown`, never guessed. Throws HistoryError
+ * when `history` is not well formed.
  */
 export function checkLinearizability<S, I, O>(
   history: readonly HistoryOp[],
   model: Model<S, I, O>,
   options: CheckOptions = {},
 ): LinearizabilityResult {
+  checkWellFormed(history, options.lines);
   const clock = options.clock ?? (() => performance.now());
   const started = clock();
   const budget: Budget = {

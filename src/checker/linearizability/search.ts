@@ -55,7 +55,7 @@ export function searchLinearization<S, I, O>(
 ): SearchResult<S> {
   const n = ops.length;
   const list = linkEvents(ops);
-  const { next, prev, opOf, match } = list;
+  const { next, opOf, match } = list;
   const head = 2 * n;
 
   const words = Math.max(1, Math.ceil(n / 32));
@@ -79,10 +79,11 @@ export function searchLinearization<S, I, O>(
   let node = next[head];
   let steps = 0;
   while (mustLeft > 0) {
-    if (++steps > budget.steps || (steps % CLOCK_EVERY === 0 && budget.clock() > budget.deadline)) {
+    if (steps >= budget.steps || (steps % CLOCK_EVERY === 0 && budget.clock() > budget.deadline)) {
       budget.steps -= steps;
       return { verdict: 'unknown', steps };
     }
+    steps++;
     const op = opOf[node];
     if (match[node] >= 0) {
       // A call: try to linearize its op here.
