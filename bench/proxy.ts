@@ -1,0 +1,201 @@
+/**
+ * npm run bench:proxy — what the embedded Toxiproxy costs, measured side by side in one run:
+ * round-trip latency of 1 KiB messages and bulk throughput, direct vs through a proxy with
+ * no toxics (and through a real Toxiproxy when TOXIPROXY_URL is set), and the time to build
+ * the fabric of a 27-node topology (≈ 900 proxies).
+ */
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { startToxiproxyServer } from '../src/proxy/server';
+import { Fabric } from '../src/proxy/fabric';
+import { parseTopology } from '../src/topology';
+
+const MESSAGE = Buffer.alloc(1024, 7);
+const ROUND_TRIPS = Number(process.env.ROUND_TRIPS ?? 5000);
+const BULK_BYTES = Number(process.env.BULK_MB ?? 512) * 1024 * 1024;
+
+interface Target {
+  name: string;
+  host: string;
+  port: number;
+}
+
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  return address.port;
+}
+
+/** Echo server for round trips; a sink that answers with the byte count for throughput. */
+function echoServer(): Server {
+  return createServer((s) => {
+    s.on('error', () => undefined);
+    s.pipe(s);
+  });
+}
+
+function sinkServer(): Server {
+  return createServer((s) => {
+    s.on('error', () => undefined);
+    let n = 0;
+    s.on('data', (chunk: Buffer) => {
+      n += chunk.length;
+      if (n >= BULK_BYTES) s.end('done');
+    });
+  });
+}
+
+async function dial(t: Target): Promise<Socket> {
+  const s = connect(t.port, t.host);
+  s.setNoDelay(true);
+  await once(s, 'connect');
+  return s;
+}
+
+async function roundTrips(t: Target): Promise<number[]> {
+  const s = await dial(t);
+  const samples: number[] = [];
+  let pending = 0;
+  let resolveOne: (() => void) | undefined;
+  s.on('data', (chunk: Buffer) => {
+    pending -= chunk.length;
+    if (pending <= 0 && resolveOne) resolveOne();
+  });
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const start = process.hrtime.bigint();
+    pending = MESSAGE.length;
+    await new Promise<void>((resolve) => {
+      resolveOne = resolve;
+      s.write(MESSAGE);
+    });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  s.destroy();
+  return samples.sort((a, b) => a - b);
+}
+
+async function throughput(t: Target): Promise<number> {
+  const s = await dial(t);
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  const start = process.hrtime.bigint();
+  const done = once(s, 'data');
+  for (let sent = 0; sent < BULK_BYTES; sent += chunk.length) {
+    if (!s.write(chunk)) await once(s, 'drain');
+  }
+  await done;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  s.destroy();
+  return BULK_BYTES / 1e6 / seconds;
+}
+
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+const f = (x: number, digits = 3) => x.toFixed(digits);
+
+async function proxied(url: string, name: string, upstreamPort: number): Promise<Target> {
+  const client = new Toxiproxy(url);
+  const existing = await client.getAll();
+  if (name in existing) await existing[name].remove();
+  const proxy = await client.createProxy({
+    name,
+    listen: '127.0.0.1:0',
+    upstream: `127.0.0.1:${upstreamPort}`,
+  });
+  const port = Number(proxy.listen.slice(proxy.listen.lastIndexOf(':') + 1));
+  return { name, host: '127.0.0.1', port };
+}
+
+function fabricTopology(): string {
+  const regions = [
+    'us-east-1',
+    'us-west-2',
+    'eu-west-1',
+    'eu-central-1',
+    'ap-southeast-1',
+    'ap-northeast-1',
+    'sa-east-1',
+  ];
+  const sizes = [4, 4, 4, 4, 4, 4, 3];
+  return [
+    'regions:',
+    ...regions.flatMap((r, i) => [`  - name: ${r}`, `    replicas: ${sizes[i]}`]),
+    'latency: { preset: aws, jitter: 1ms }',
+    'network: { basePort: 17100 }',
+    'replication: { mode: single-leader }',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const echo = echoServer();
+  const sink = sinkServer();
+  const echoPort = await listen(echo);
+  const sinkPort = await listen(sink);
+  const embedded = await startToxiproxyServer({ port: 0 });
+
+  const echoTargets: Target[] = [
+    { name: 'direct', host: '127.0.0.1', port: echoPort },
+    await proxied(embedded.url, 'bench_echo', echoPort),
+  ];
+  const sinkTargets: Target[] = [
+    { name: 'direct', host: '127.0.0.1', port: sinkPort },
+    await proxied(embedded.url, 'bench_sink', sinkPort),
+  ];
+  echoTargets[1].name = sinkTargets[1].name = 'embedded';
+  const real = process.env.TOXIPROXY_URL;
+  if (real) {
+    echoTargets.push({ ...(await proxied(real, 'geolab_bench_echo', echoPort)), name: 'real' });
+    sinkTargets.push({ ...(await proxied(real, 'geolab_bench_sink', sinkPort)), name: 'real' });
+  }
+
+  console.log(`round trips of ${MESSAGE.length} B messages, ${ROUND_TRIPS} each (ms)`);
+  console.log('path       p50     p99     max   added p50  added p99');
+  const rtts = new Map<string, number[]>();
+  for (const t of echoTargets) rtts.set(t.name, await roundTrips(t));
+  const direct = rtts.get('direct') ?? [];
+  for (const [name, s] of rtts) {
+    console.log(
+      `${name.padEnd(9)} ${f(pct(s, 0.5)).padStart(6)}  ${f(pct(s, 0.99)).padStart(6)}  ${f(s[s.length - 1]).padStart(6)}   ${f(pct(s, 0.5) - pct(direct, 0.5)).padStart(8)}  ${f(pct(s, 0.99) - pct(direct, 0.99)).padStart(8)}`,
+    );
+  }
+
+  console.log(`\nthroughput, ${BULK_BYTES / 1024 / 1024} MiB one way (MB/s)`);
+  const rates = new Map<string, number>();
+  for (const t of sinkTargets) rates.set(t.name, await throughput(t));
+  for (const [name, r] of rates) console.log(`${name.padEnd(9)} ${f(r, 0).padStart(6)}`);
+
+  const d50 = pct(direct, 0.5);
+  const e50 = pct(rtts.get('embedded') ?? [], 0.5);
+  console.log('\nratios');
+  console.log(`embedded/direct round trip p50: ${f(e50 / d50, 2)}`);
+  console.log(
+    `embedded/direct throughput:     ${f((rates.get('embedded') ?? 0) / (rates.get('direct') ?? 1), 2)}`,
+  );
+  if (real) {
+    console.log(`embedded/real round trip p50:   ${f(e50 / pct(rtts.get('real') ?? [], 0.5), 2)}`);
+    console.log(
+      `embedded/real throughput:       ${f((rates.get('embedded') ?? 0) / (rates.get('real') ?? 1), 2)}`,
+    );
+  }
+
+  const parsed = parseTopology(fabricTopology(), 'bench-27-nodes.yaml');
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  const start = process.hrtime.bigint();
+  const fabric = await Fabric.create(parsed.topology, embedded.url);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  console.log(
+    `\nfabric of ${parsed.topology.nodes.length} nodes: ${fabric.proxies().length} proxies with latency toxics created in ${f(seconds, 2)} s`,
+  );
+  await fabric.destroy();
+
+  await embedded.close();
+  echo.close();
+  sink.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
