@@ -30,7 +30,14 @@ export function parseJsonl(text: string): ParsedHistory {
 
 /** One record per line, fields in a fixed order, absent optional fields left out. */
 export function formatJsonl(ops: readonly HistoryOp[]): string {
-  return ops.map((op) => JSON.stringify(op, OP_FIELDS as unknown as string[]) + '\n').join('');
+  return ops.map((op) => JSON.stringify(inFieldOrder(op)) + '\n').join('');
+}
+
+// Not JSON.stringify's array replacer: that would also filter the keys of objects in `value`.
+function inFieldOrder(op: HistoryOp): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of OP_FIELDS) if (op[field] !== undefined) out[field] = op[field];
+  return out;
 }
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(OP_FIELDS);
