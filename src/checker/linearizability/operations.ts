@@ -23,6 +23,7 @@ export interface Operation<Input, Output> {
 
 export interface Partition<Input, Output> {
   readonly key: Key | undefined;
+  /** In invocation order. */
   readonly ops: Operation<Input, Output>[];
 }
 
@@ -76,5 +77,8 @@ export function collectOperations<S, I, O>(
     add(invokeAt, i);
   });
   for (const invokeAt of inFlight.values()) add(invokeAt, -1);
-  return [...partitions].map(([key, ops]) => ({ key, ops }));
+  // Numbered in invocation order, so that the linearized set is mostly a run of leading ones.
+  const byCall = (x: Operation<I, O>, y: Operation<I, O>): number =>
+    x.call - y.call || x.invoke - y.invoke;
+  return [...partitions].map(([key, ops]) => ({ key, ops: ops.sort(byCall) }));
 }

@@ -1,3 +1,4 @@
+import { LinearizedSet } from './linearized-set';
 import { MemoCache } from './memo-cache';
 import type { Model } from './model';
 import type { Operation } from './operations';
@@ -13,8 +14,10 @@ export interface Budget {
 
 /** Where the deepest attempt got stuck: everything a witness needs. */
 export interface DeadEnd<State> {
-  /** Ops (indices into the partition's ops) of the longest linearizable prefix found. */
-  readonly prefix: number[];
+  /** How many ops the longest linearizable prefix found holds. */
+  readonly prefixLength: number;
+  /** Its last PREFIX_TAIL ops at most (indices into the partition's ops), in order. */
+  readonly prefixTail: number[];
   /** The model state after that prefix. */
   readonly state: State;
   /** The op whose completion came next: it had to take effect now, and could not. */
@@ -34,6 +37,12 @@ export type SearchResult<State> =
 
 // The clock is read once per this many steps: reading it is far slower than a step.
 const CLOCK_EVERY = 4096;
+
+/**
+ * How much of the longest prefix a dead end keeps. Copying all of it at every new deepest dead
+ * end would make a long history's search quadratic; a witness shows only its end.
+ */
+export const PREFIX_TAIL = 8;
 
 /**
  * Wing & Gong's search for a linearization (J. Parallel Distrib. Comput. 1993) with Lowe's
@@ -58,9 +67,8 @@ export function searchLinearization<S, I, O>(
   const { next, opOf, match } = list;
   const head = 2 * n;
 
-  const words = Math.max(1, Math.ceil(n / 32));
-  const linearized = new Uint32Array(words);
-  const cache = new MemoCache<S>(words, model.equal);
+  const linearized = new LinearizedSet(n);
+  const cache = new MemoCache<S>(model.equal);
   const zobrist = zobristKeys(n);
   let setHash = 0;
 
@@ -90,7 +98,7 @@ export function searchLinearization<S, I, O>(
       const o = ops[op];
       const after = model.step(state, o.input, o.output);
       if (after !== undefined) {
-        linearized[op >>> 5] |= 1 << (op & 31);
+        linearized.add(op);
         const h = (setHash ^ zobrist[op]) + Math.imul(model.hash(after), 0x9e3779b1);
         if (cache.add(h | 0, linearized, after)) {
           stackNode[depth] = node;
@@ -105,7 +113,7 @@ export function searchLinearization<S, I, O>(
           node = next[head];
           continue;
         }
-        linearized[op >>> 5] &= ~(1 << (op & 31));
+        linearized.remove(op);
       }
       node = next[node];
       continue;
@@ -123,7 +131,7 @@ export function searchLinearization<S, I, O>(
     node = stackNode[--depth];
     state = stackState[depth];
     const undone = opOf[node];
-    linearized[undone >>> 5] &= ~(1 << (undone & 31));
+    linearized.remove(undone);
     setHash ^= zobrist[undone];
     if (ops[undone].ret !== Infinity) {
       mustLeft++;
@@ -218,8 +226,9 @@ function deadEnd<S>(
   for (let node = list.next[head]; node !== returnNode; node = list.next[node]) {
     if (list.match[node] >= 0 && list.opOf[node] !== blocked) concurrent.push(list.opOf[node]);
   }
-  const prefix = Array.from(stackNode.subarray(0, depth), (node) => list.opOf[node]);
-  return { prefix, state, blocked, concurrent };
+  const tail = stackNode.subarray(Math.max(0, depth - PREFIX_TAIL), depth);
+  const prefixTail = Array.from(tail, (node) => list.opOf[node]);
+  return { prefixLength: depth, prefixTail, state, blocked, concurrent };
 }
 
 /**

@@ -40,6 +40,7 @@ export interface Witness {
 }
 
 export interface WitnessLimits {
+  /** At most PREFIX_TAIL. */
   readonly lastLinearized: number;
   readonly concurrent: number;
 }
@@ -73,8 +74,8 @@ export function buildWitness<S, I, O>(
   return {
     key,
     model: model.name,
-    linearized: dead.prefix.length,
-    lastLinearized: dead.prefix.slice(-limits.lastLinearized).map(show),
+    linearized: dead.prefixLength,
+    lastLinearized: dead.prefixTail.slice(-limits.lastLinearized).map(show),
     state: model.describeState(dead.state),
     cannotLinearize: show(dead.blocked),
     concurrent: concurrent.slice(0, limits.concurrent).map(show),
