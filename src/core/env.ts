@@ -25,10 +25,11 @@ export interface Env {
    */
   readonly now: () => number;
   /**
-   * Fire-and-forget: the message may be delayed, reordered across links, duplicated by no one
-   * but lost by any fault. Sending to self is allowed and goes through the runtime like any
-   * other message. Messages issued after a `storage.sync()` leave only once it is durable
-   * (see DurableStorage).
+   * Fire-and-forget: the message may be delayed or lost, and the mode learns nothing either
+   * way. Modes must not rely on delivery or order; the runtimes do keep each directed link in
+   * send order and never duplicate (ws over TCP, whose order Toxiproxy's latency toxic keeps;
+   * the simulator matches). Sending to self goes through the runtime like any other message.
+   * Messages issued after a `storage.sync()` leave only once it is durable (DurableStorage).
    */
   send(to: NodeId, msg: PeerMessage): void;
   /**
@@ -53,8 +54,9 @@ export interface Env {
 
 export interface Replica {
   /**
-   * Called once when the replica starts, and again after every crash-restart with a fresh
-   * object: state is whatever it reads back from `env.storage`, timers are gone.
+   * Called once, first. After a crash the runtime calls the factory again with the same
+   * storage, so a restarted replica is a fresh object whose state is what it reads back from
+   * `env.storage`; its timers are gone.
    */
   onStart(): void;
   /** A peer message, already checked by the envelope codec; the body is still the mode's to validate. */

@@ -208,6 +208,7 @@ export function readClientResult(v: Json | undefined, path = 'result'): ClientRe
   const o = object(v, path, ['type', 'id', 'value', 'error', 'detail']);
   const type = field(o, 'type');
   const id = required(o, 'id', path, isRequestId, 'a request id');
+  // Each variant has its own fields: a result carrying both a value and an error is refused.
   if (type === 'ok') {
     object(o, path, ['type', 'id', 'value']);
     return ok(id, required(o, 'value', path, isPresent, 'a JSON value'));
