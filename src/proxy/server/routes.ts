@@ -1,10 +1,10 @@
-import { ApiError } from './api-error';
+import { ApiError, ERR_TOXIC_NOT_FOUND } from './api-error';
 import { parseBody } from './decode';
 import type { Proxy, ProxyJson } from './proxy';
 import { decodeNewProxy, decodePopulate, decodeProxyUpdate } from './proxy-body';
 import type { ProxyCollection } from './proxy-collection';
-import { ERR_TOXIC_NOT_FOUND } from './api-error';
 import { decodeNewToxic, decodeToxicUpdate } from './toxic-body';
+import type { ToxicConfig } from './toxic-config';
 import { toxicJson } from './toxic-config';
 import type { Mutex } from './mutex';
 
@@ -114,7 +114,7 @@ const toxicCreate: Handler = (state, req) =>
     return ok(toxicJson(toxic));
   });
 
-function toxicOf(proxy: Proxy, req: Request) {
+function toxicOf(proxy: Proxy, req: Request): ToxicConfig {
   const toxic = proxy.toxics.get(req.params.toxic ?? '');
   if (toxic === undefined) throw ERR_TOXIC_NOT_FOUND;
   return toxic;

@@ -37,7 +37,9 @@ export class ToxicCollection {
 
   async update(toxic: ToxicConfig): Promise<void> {
     const chain = this.chains[toxic.direction];
-    chain[chain.findIndex((t) => t.name === toxic.name)] = toxic;
+    const index = chain.findIndex((t) => t.name === toxic.name);
+    if (index < 0) return;
+    chain[index] = toxic;
     await Promise.all(
       [...this.connections()].map((c) => c.link(toxic.direction).updateToxic(toxic)),
     );
