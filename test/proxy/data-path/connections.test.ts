@@ -40,6 +40,25 @@ it('enabled:false closes open connections (FIN) and refuses new ones; true serve
   expect((await echoed).toString()).toBe('hi');
 });
 
+it('a new upstream restarts the proxy: open connections drop, new ones reach the new upstream', async () => {
+  const p = await h.proxied('move', { echo: true });
+  const { client } = await h.pair(p);
+  const closed = closedHow(client);
+  const next = await h.upstream();
+  const moved = await p.proxy.update({
+    enabled: true,
+    listen: p.proxy.listen,
+    upstream: next.address,
+  });
+  expect(moved.listen).toBe(p.proxy.listen);
+  expect(await closed).toBe('end');
+  const again = await h.connect(moved.listen);
+  const server = await next.accepted(0);
+  const got = readBytes(server, 3);
+  again.write('new');
+  expect((await got).toString()).toBe('new');
+});
+
 it('deleting a proxy closes its listener and connections', async () => {
   const p = await h.proxied('gone');
   const { client } = await h.pair(p);
