@@ -115,6 +115,7 @@ export class Stage implements ToxicStub<unknown>, Sink {
   }
 
   read(): Promise<ReadResult> {
+    // With no deadline there is no 'timeout' to return.
     return this.readWithin(Infinity) as Promise<ReadResult>;
   }
 

@@ -16,6 +16,6 @@ import type { ToxicKind } from './toxic';
 export const TOXIC_KINDS: ReadonlyMap<string, ToxicKind> = new Map<string, ToxicKind>(
   [latency, bandwidth, slowClose, timeout, resetPeer, slicer, limitData, noop].map((kind) => [
     kind.type,
-    kind as ToxicKind,
+    kind,
   ]),
 );
