@@ -20,6 +20,15 @@ it('reset_peer: nothing until data flows, then RST after the timeout on new conn
   expect(await serverClosed).toBe('ECONNRESET');
 });
 
+it('reset_peer with toxicity 0 still makes new connections close with RST (issue #603)', async () => {
+  const p = await h.proxied('linger');
+  await p.proxy.addToxic(toxic('reset_peer', { timeout: 0 }, { toxicity: 0 }));
+  const { client, server } = await h.pair(p);
+  const serverClosed = closedHow(server);
+  client.end();
+  expect(await serverClosed).toBe('ECONNRESET');
+});
+
 it('reset_peer added to an open connection closes it with a FIN', async () => {
   const p = await h.proxied('late-rst', { echo: true });
   const { client } = await h.pair(p);

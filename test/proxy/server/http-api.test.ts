@@ -166,6 +166,15 @@ describe('routes and status codes', () => {
     expect(proxy.toxics).toHaveLength(2);
   });
 
+  it('matches stream case-insensitively and echoes it as sent (stream.ParseDirection)', async () => {
+    await createProxy();
+    const res = await call('POST', '/proxies/db/toxics', { type: 'noop', stream: 'UpStream' });
+    expect(JSON.parse(res.body)).toMatchObject({ name: 'noop_UpStream', stream: 'UpStream' });
+    await call('POST', '/proxies/db/toxics', { type: 'noop', name: 'down' });
+    const list = JSON.parse((await call('GET', '/proxies/db/toxics')).body) as { name: string }[];
+    expect(list.map((t) => t.name)).toEqual(['noop_UpStream', 'down']);
+  });
+
   it('accepts integer attributes sent as floats such as 1000 (what the Go CLI sends)', async () => {
     await createProxy();
     const res = await call(
