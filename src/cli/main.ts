@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
+import { toxiproxyCommand } from './toxiproxy';
 import { validateCommand } from './validate';
 
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from './errors';
@@ -14,7 +15,7 @@ export function program(): Command {
     .version(GEOLAB_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const sub of [validateCommand(), latencyCommand(), doctorCommand()]) {
+  for (const sub of [validateCommand(), latencyCommand(), toxiproxyCommand(), doctorCommand()]) {
     sub.version(GEOLAB_VERSION, '-V, --version').exitOverride();
     root.addCommand(sub);
   }
