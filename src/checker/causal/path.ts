@@ -1,0 +1,85 @@
+import type { CausalRelations } from './analysis';
+import type { Edge } from './graph';
+
+/**
+ * The shortest causal path from `from` to `to` over PO ∪ wr (causal.md, recipe step 8): fewest
+ * wr edges first (each is a hop between sessions), then fewest edges. Its shape says which
+ * session guarantee a violation breaks. Undefined when `to` is not causally after `from`.
+ */
+export function shortestCausalPath(
+  rel: CausalRelations,
+  from: number,
+  to: number,
+): Edge[] | undefined {
+  const n = rel.ops.length;
+  const hops = n + 1;
+  const cost = new Float64Array(n).fill(Infinity);
+  const via = new Array<Edge | undefined>(n);
+  const next: Edge[][] = Array.from({ length: n }, () => []);
+  for (const e of rel.edges) next[e.from].push(e);
+  const heap = new MinHeap();
+  cost[from] = 0;
+  heap.push(0, from);
+  while (heap.size > 0) {
+    const [c, v] = heap.pop();
+    if (c > cost[v]) continue;
+    if (v === to) break;
+    for (const e of next[v]) {
+      const step =
+        c + (e.kind === 'wr' && rel.ops[e.from].session !== rel.ops[e.to].session ? hops : 1);
+      if (step < cost[e.to]) {
+        cost[e.to] = step;
+        via[e.to] = e;
+        heap.push(step, e.to);
+      }
+    }
+  }
+  if (cost[to] === Infinity) return undefined;
+  const path: Edge[] = [];
+  for (let v = to; v !== from;) {
+    const e = via[v] as Edge;
+    path.push(e);
+    v = e.from;
+  }
+  return path.reverse();
+}
+
+/** A binary heap of (priority, node). */
+class MinHeap {
+  private readonly items: [number, number][] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(priority: number, node: number): void {
+    const items = this.items;
+    items.push([priority, node]);
+    for (let i = items.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (items[parent][0] <= items[i][0]) break;
+      [items[parent], items[i]] = [items[i], items[parent]];
+      i = parent;
+    }
+  }
+
+  pop(): [number, number] {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop() as [number, number];
+    if (items.length > 0) {
+      items[0] = last;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && items[l][0] < items[m][0]) m = l;
+        if (r < items.length && items[r][0] < items[m][0]) m = r;
+        if (m === i) break;
+        [items[m], items[i]] = [items[i], items[m]];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
