@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { startToxiproxyServer } from '../src/proxy/server';
 import { Fabric } from '../src/proxy/fabric';
-import { parseTopology } from '../src/topology';
+import { parseTopology, rttMs } from '../src/topology';
 
 const MESSAGE = Buffer.alloc(1024, 7);
 const ROUND_TRIPS = Number(process.env.ROUND_TRIPS ?? 5000);
@@ -55,7 +55,7 @@ async function dial(t: Target): Promise<Socket> {
   return s;
 }
 
-async function roundTrips(t: Target): Promise<number[]> {
+async function roundTrips(t: Target, count = ROUND_TRIPS): Promise<number[]> {
   const s = await dial(t);
   const samples: number[] = [];
   let pending = 0;
@@ -64,7 +64,7 @@ async function roundTrips(t: Target): Promise<number[]> {
     pending -= chunk.length;
     if (pending <= 0 && resolveOne) resolveOne();
   });
-  for (let i = 0; i < ROUND_TRIPS; i++) {
+  for (let i = 0; i < count; i++) {
     const start = process.hrtime.bigint();
     pending = MESSAGE.length;
     await new Promise<void>((resolve) => {
@@ -190,9 +190,51 @@ async function main(): Promise<void> {
   );
   await fabric.destroy();
 
+  await fabricAccuracy(embedded.url, echoPort);
+
   await embedded.close();
   echo.close();
   sink.close();
+}
+
+/**
+ * Measured RTT through a 3-region fabric (one echo server standing in for every node) next
+ * to the topology's matrix: the fabric's accuracy, which DESIGN §6 asks reports to show.
+ */
+async function fabricAccuracy(url: string, echoPort: number): Promise<void> {
+  const parsed = parseTopology(
+    [
+      'regions:',
+      '  - { name: us-east-1, replicas: [use1-a, use1-b] }',
+      '  - { name: eu-west-1, replicas: [euw1-a, euw1-b] }',
+      '  - { name: ap-southeast-1, replicas: [apse1-a] }',
+      'latency: { preset: aws }',
+      'replication: { mode: single-copy }',
+    ].join('\n'),
+    'bench-3-regions.yaml',
+  );
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  const t = parsed.topology;
+  const upstreams = new Map(t.nodes.map((n) => [n.id, `127.0.0.1:${echoPort}`]));
+  const fabric = await Fabric.create(t, url, { upstreams });
+  const pairs: [string, string, string, string][] = [
+    ['use1-a', 'use1-b', 'us-east-1', 'us-east-1'],
+    ['euw1-a', 'euw1-b', 'eu-west-1', 'eu-west-1'],
+    ['use1-a', 'euw1-a', 'us-east-1', 'eu-west-1'],
+    ['euw1-a', 'apse1-a', 'eu-west-1', 'ap-southeast-1'],
+    ['apse1-a', 'use1-a', 'ap-southeast-1', 'us-east-1'],
+  ];
+  console.log('\nfabric RTT, measured (median of 20) vs the topology (ms)');
+  for (const [from, to, a, b] of pairs) {
+    const at = fabric.address(from, to);
+    const samples = await roundTrips({ name: from, host: at.host, port: at.port }, 20);
+    const want = rttMs(t.latency, a, b);
+    const got = pct(samples, 0.5);
+    console.log(
+      `${`${a} → ${b}`.padEnd(30)} topology ${f(want, 1).padStart(6)}  measured ${f(got, 2).padStart(7)}  error ${f(got - want, 2).padStart(6)}`,
+    );
+  }
+  await fabric.destroy();
 }
 
 main().catch((err: unknown) => {

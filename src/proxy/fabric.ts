@@ -7,6 +7,7 @@ import {
   proxyName,
   resolveGroup,
   streamsBetween,
+  wholeMillisecondDelays,
   type GroupSpec,
   type PlannedProxy,
   type ProxyStream,
@@ -81,8 +82,8 @@ export class Fabric {
 
   /**
    * Create (or re-create, replacing same-named leftovers) every proxy of the topology and
-   * give each the one-way latency of its link. Toxiproxy's latency is whole milliseconds:
-   * delays are rounded to the nearest one, an error of at most 0.5 ms per direction.
+   * give each the one-way latency of its link, in whole milliseconds as Toxiproxy takes them
+   * (wholeMillisecondDelays: each RTT within 0.5 ms, each direction within 1 ms).
    */
   static async create(
     topology: Topology,
@@ -121,23 +122,26 @@ export class Fabric {
       listen.set(p.name, splitHostPort(proxy.listen));
     }
     const fabric = new Fabric(topology, url, client, plan, listen, concurrency);
+    const base = plan.flatMap((p) => {
+      const whole = wholeMillisecondDelays(p);
+      return (['upstream', 'downstream'] as const).map((stream) => ({
+        proxy: p.name,
+        stream,
+        latency: whole[stream],
+        jitter: Math.round(p[stream].jitterMs),
+      }));
+    });
     await mapLimit(
-      plan.flatMap((p) =>
-        (['upstream', 'downstream'] as const).map((stream) => ({ p, stream, link: p[stream] })),
-      ),
+      base.filter((b) => b.latency > 0 || b.jitter > 0),
       concurrency,
-      async ({ p, stream, link }) => {
-        const latency = Math.round(link.delayMs);
-        const jitter = Math.round(link.jitterMs);
-        if (latency === 0 && jitter === 0) return;
-        await fabric.putToxic(p.name, {
+      ({ proxy, stream, latency, jitter }) =>
+        fabric.putToxic(proxy, {
           name: `${BASE_LATENCY}_${stream}`,
           type: 'latency',
           stream,
           toxicity: 1,
           attributes: { latency, jitter },
-        });
-      },
+        }),
     );
     return fabric;
   }

@@ -143,3 +143,21 @@ export function streamsBetween(
   }
   return out;
 }
+
+/**
+ * A proxy's one-way delays in whole milliseconds, the unit of Toxiproxy's latency toxic.
+ * Rounding each direction alone would turn a 1 ms RTT (0.5 ms each way) into 2 ms; instead
+ * the pair's RTT is rounded once and split: the direction from the lower endpoint name to the
+ * higher takes its own delay rounded, the other the rest. Both proxies of a pair (A__B and
+ * B__A) apply the same rule, so a protocol's request/response over two connections and a
+ * ping over one both see the rounded RTT, and no direction is off by more than 1 ms.
+ */
+export function wholeMillisecondDelays(p: PlannedProxy): { upstream: number; downstream: number } {
+  const total = Math.round(p.upstream.delayMs + p.downstream.delayMs);
+  if (endpointName(p.src) < p.dst) {
+    const upstream = Math.round(p.upstream.delayMs);
+    return { upstream, downstream: total - upstream };
+  }
+  const downstream = Math.round(p.downstream.delayMs);
+  return { upstream: total - downstream, downstream };
+}

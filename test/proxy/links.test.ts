@@ -4,6 +4,7 @@ import {
   planProxies,
   resolveGroup,
   streamsBetween,
+  wholeMillisecondDelays,
   type ProxyStream,
 } from '../../src/proxy/links';
 
@@ -106,5 +107,49 @@ describe('the fabric plan', () => {
 
   it('rejects names that are neither a region nor a node', () => {
     expect(() => resolveGroup(t, ['us-east'])).toThrow('unknown region or node "us-east"');
+  });
+});
+
+describe('whole-millisecond delays', () => {
+  const plan = planProxies(
+    topology(`
+regions:
+  - name: eu-west-1
+    replicas: [e1, e2]
+  - name: us-east-1
+    replicas: [u1]
+latency:
+  preset: aws
+  links:
+    - from: eu-west-1
+      to: us-east-1
+      delay: 40.4ms
+replication:
+  mode: single-copy
+`),
+  );
+  const whole = (name: string) => {
+    const p = plan.find((x) => x.name === name);
+    if (!p) throw new Error(name);
+    return wholeMillisecondDelays(p);
+  };
+
+  it('keeps a 1 ms RTT at 1 ms over one connection and over two', () => {
+    expect(whole('e1__e2')).toEqual({ upstream: 1, downstream: 0 });
+    expect(whole('e2__e1')).toEqual({ upstream: 0, downstream: 1 });
+  });
+
+  it('rounds the RTT once and gives each direction within 1 ms of its delay', () => {
+    // d(eu→us) = 40.4, d(us→eu) = 69.5 / 2 = 34.75: RTT 75.15 → 75.
+    expect(whole('e1__u1')).toEqual({ upstream: 40, downstream: 35 });
+    expect(whole('u1__e1')).toEqual({ upstream: 35, downstream: 40 });
+  });
+
+  it('never gives a negative delay', () => {
+    for (const p of plan) {
+      const w = wholeMillisecondDelays(p);
+      expect(w.upstream).toBeGreaterThanOrEqual(0);
+      expect(w.downstream).toBeGreaterThanOrEqual(0);
+    }
   });
 });

@@ -1,0 +1,240 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { Fabric } from '../../src/proxy/fabric';
+import { startToxiproxyServer, type ToxiproxyServer } from '../../src/proxy/server';
+import { parseTopology, rttMs, type Topology } from '../../src/topology';
+
+// A live fabric on loopback: the embedded Toxiproxy, one echo server per node standing in
+// for the replica, and real TCP through every proxy.
+
+const topologyText = `
+regions:
+  - name: us-east-1
+    replicas: [use1-a, use1-b]
+  - name: eu-west-1
+    replicas: [euw1-a]
+  - name: ap-southeast-1
+    replicas: [apse1-a]
+latency:
+  preset: aws
+replication:
+  mode: single-copy
+`;
+
+function load(): Topology {
+  const result = parseTopology(topologyText, 'fabric.yaml');
+  if (!result.ok) throw new Error(result.issues.map((i) => i.message).join('\n'));
+  return result.topology;
+}
+
+/** A node's stand-in: echoes every byte and remembers what arrived. */
+interface EchoNode {
+  server: Server;
+  received: string[];
+  sockets: Set<Socket>;
+}
+
+async function startEcho(): Promise<EchoNode> {
+  const node: EchoNode = { server: createServer(), received: [], sockets: new Set() };
+  node.server.on('connection', (socket) => {
+    node.sockets.add(socket);
+    socket.on('close', () => node.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk) => {
+      node.received.push(chunk.toString());
+      socket.write(chunk);
+    });
+  });
+  node.server.listen(0, '127.0.0.1');
+  await once(node.server, 'listening');
+  return node;
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  return address.port;
+}
+
+async function dial(at: { host: string; port: number }): Promise<Socket> {
+  const socket = connect(at.port, at.host);
+  socket.on('error', () => undefined);
+  await once(socket, 'connect');
+  return socket;
+}
+
+/** Round trip of one small message through a proxy, in ms. */
+async function roundTrip(socket: Socket, text: string): Promise<number> {
+  const start = performance.now();
+  socket.write(text);
+  let got = '';
+  while (got.length < text.length) got += String((await once(socket, 'data'))[0]);
+  return performance.now() - start;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Whether `text` reaches the node within `withinMs`. */
+async function arrives(node: EchoNode, text: string, withinMs: number): Promise<boolean> {
+  const deadline = performance.now() + withinMs;
+  while (performance.now() < deadline) {
+    if (node.received.some((r) => r.includes(text))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return false;
+}
+
+describe('the link fabric on the embedded Toxiproxy', () => {
+  const topology = load();
+  let toxiproxy: ToxiproxyServer;
+  const nodes = new Map<string, EchoNode>();
+  let fabric: Fabric;
+  const open: Socket[] = [];
+
+  const send = async (from: string, to: string, text: string): Promise<Socket> => {
+    const socket = await dial(fabric.address(from, to));
+    open.push(socket);
+    socket.write(text);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    toxiproxy = await startToxiproxyServer({ port: 0 });
+    for (const n of topology.nodes) nodes.set(n.id, await startEcho());
+    const upstreams = new Map([...nodes].map(([id, n]) => [id, `127.0.0.1:${portOf(n.server)}`]));
+    fabric = await Fabric.create(topology, toxiproxy.url, { upstreams });
+  });
+
+  afterAll(async () => {
+    for (const s of open) s.destroy();
+    await fabric.destroy();
+    await toxiproxy.close();
+    for (const n of nodes.values()) {
+      for (const s of n.sockets) s.destroy();
+      n.server.close();
+    }
+  });
+
+  it('measures every region pair and the inside of each region within ±10% + 2 ms', async () => {
+    const pairs: [string, string][] = [
+      ['use1-a', 'use1-b'],
+      ['euw1-a', 'use1-a'],
+      ['apse1-a', 'use1-b'],
+      ['euw1-a', 'apse1-a'],
+      ['client@eu-west-1', 'euw1-a'],
+      ['client@ap-southeast-1', 'apse1-a'],
+    ];
+    const region = (id: string) =>
+      id.startsWith('client@')
+        ? id.slice(7)
+        : (topology.nodes.find((n) => n.id === id)?.region ?? '');
+    const measured = await Promise.all(
+      pairs.map(async ([from, to]) => {
+        const socket = await dial(fabric.address(from, to));
+        open.push(socket);
+        const samples: number[] = [];
+        for (let i = 0; i < 5; i++) samples.push(await roundTrip(socket, `ping-${i};`));
+        return {
+          from,
+          to,
+          expected: rttMs(topology.latency, region(from), region(to)),
+          got: median(samples),
+        };
+      }),
+    );
+    // Toxiproxy latency is whole ms: each direction rounds by at most 0.5 ms, inside this.
+    const outside = measured.filter((m) => Math.abs(m.got - m.expected) > m.expected * 0.1 + 2);
+    expect(outside).toEqual([]);
+  });
+
+  it('a one-way partition drops one direction only', async () => {
+    await fabric.partition(['us-east-1'], ['eu-west-1'], { oneWay: true });
+    await send('use1-a', 'euw1-a', 'east-to-west;');
+    await send('euw1-a', 'use1-a', 'west-to-east;');
+    expect(await arrives(nodes.get('use1-a')!, 'west-to-east;', 1000)).toBe(true);
+    expect(await arrives(nodes.get('euw1-a')!, 'east-to-west;', 500)).toBe(false);
+    await fabric.heal();
+  });
+
+  it('isolating a node cuts it from its region peers and its clients, not the rest', async () => {
+    await fabric.isolate('use1-a');
+    await send('use1-b', 'use1-a', 'peer-to-isolated;');
+    await send('use1-a', 'use1-b', 'isolated-to-peer;');
+    await send('client@us-east-1', 'use1-a', 'client-to-isolated;');
+    await send('use1-b', 'euw1-a', 'peer-to-west;');
+    expect(await arrives(nodes.get('euw1-a')!, 'peer-to-west;', 1000)).toBe(true);
+    expect(await arrives(nodes.get('use1-a')!, 'peer-to-isolated;', 300)).toBe(false);
+    expect(await arrives(nodes.get('use1-b')!, 'isolated-to-peer;', 300)).toBe(false);
+    expect(await arrives(nodes.get('use1-a')!, 'client-to-isolated;', 300)).toBe(false);
+
+    const during = await fabric.snapshot();
+    expect(
+      during
+        .get('use1-b__use1-a')
+        ?.toxics.map((t) => t.name)
+        .sort(),
+    ).toEqual([
+      'geolab_blackhole_downstream',
+      'geolab_blackhole_upstream',
+      'geolab_latency_downstream',
+      'geolab_latency_upstream',
+    ]);
+
+    await fabric.heal();
+    await send('use1-b', 'use1-a', 'after-heal;');
+    expect(await arrives(nodes.get('use1-a')!, 'after-heal;', 1000)).toBe(true);
+    const after = await fabric.snapshot();
+    for (const [, state] of after) {
+      expect(state.enabled).toBe(true);
+      for (const t of state.toxics) expect(t.name).toMatch(/^geolab_latency_/);
+    }
+  });
+
+  it('is idempotent and safe under concurrent calls', async () => {
+    await Promise.all([
+      fabric.partition(['eu-west-1'], undefined, { mode: 'hold' }),
+      fabric.partition(['eu-west-1'], undefined, { mode: 'hold' }),
+      fabric.addLatency(['us-east-1'], ['ap-southeast-1'], 50, 5),
+      fabric.addLatency(['us-east-1'], ['ap-southeast-1'], 50, 5),
+      fabric.limitBandwidth(['ap-southeast-1'], ['us-east-1'], 100),
+    ]);
+    const snap = await fabric.snapshot();
+    const toxics = (name: string) =>
+      snap
+        .get(name)
+        ?.toxics.map((t) => t.name)
+        .sort();
+    expect(toxics('euw1-a__use1-a')).toEqual([
+      'geolab_hold_downstream',
+      'geolab_hold_upstream',
+      'geolab_latency_downstream',
+      'geolab_latency_upstream',
+    ]);
+    // Bytes from ap-southeast-1 to us-east-1 also flow back on us-east-1's own connections.
+    expect(toxics('use1-a__apse1-a')).toEqual([
+      'geolab_bandwidth_downstream',
+      'geolab_extra_latency_upstream',
+      'geolab_latency_downstream',
+      'geolab_latency_upstream',
+    ]);
+    expect(toxics('apse1-a__use1-a')).toContain('geolab_bandwidth_upstream');
+    await Promise.all([fabric.heal(), fabric.heal()]);
+    const healed = await fabric.snapshot();
+    for (const [, state] of healed) {
+      for (const t of state.toxics) expect(t.name).toMatch(/^geolab_latency_/);
+    }
+  });
+
+  it('refuses connections across a refuse partition, and accepts them after heal', async () => {
+    await fabric.partition(['ap-southeast-1'], undefined, { mode: 'refuse' });
+    const socket = connect(fabric.address('use1-a', 'apse1-a').port, '127.0.0.1');
+    const [err] = (await once(socket, 'error')) as [NodeJS.ErrnoException];
+    expect(err.code).toBe('ECONNREFUSED');
+    await fabric.heal();
+    await send('use1-a', 'apse1-a', 'after-refuse;');
+    expect(await arrives(nodes.get('apse1-a')!, 'after-refuse;', 1000)).toBe(true);
+  });
+});
