@@ -49,6 +49,18 @@ export class CausalRelations {
     this.sessionOps = history.sessions.map((s) => s.ops);
   }
 
+  private successorLists: Edge[][] | undefined;
+
+  /** Outgoing PO and wr edges of every op (built on first use). */
+  successors(): readonly (readonly Edge[])[] {
+    if (this.successorLists === undefined) {
+      const lists: Edge[][] = Array.from({ length: this.ops.length }, () => []);
+      for (const e of this.edges) lists[e.from].push(e);
+      this.successorLists = lists;
+    }
+    return this.successorLists;
+  }
+
   /** The op of session s at `position`. */
   opAt(s: number, position: number): number {
     return this.sessionOps[s][position];

@@ -15,8 +15,7 @@ export function shortestCausalPath(
   const hops = n + 1;
   const cost = new Float64Array(n).fill(Infinity);
   const via = new Array<Edge | undefined>(n);
-  const next: Edge[][] = Array.from({ length: n }, () => []);
-  for (const e of rel.edges) next[e.from].push(e);
+  const next = rel.successors();
   const heap = new MinHeap();
   cost[from] = 0;
   heap.push(0, from);
