@@ -22,3 +22,4 @@ export {
 export { shortestCausalPath } from './path';
 export { FORBIDS, type BadPattern, type CausalModel, type PatternInstance } from './patterns';
 export { formatOpRef, formatSteps, Refs, sessionName, type OpRef, type Step } from './witness';
+export { completedOps, isRead, opRef, writtenValue, type CompletedOp } from './completed';

@@ -1,5 +1,5 @@
+import { completedOps, type CompletedOp } from './completed';
 import {
-  isClient,
   sameValue,
   showValue,
   type HistoryOp,
@@ -95,7 +95,6 @@ export function collectCausalOps(
   const sessions: Session[] = [];
   const current = new Map<ProcessId, number>();
   const epochs = new Map<ProcessId, number>();
-  const inFlight = new Map<ProcessId, number>();
   const written = new Map<string, number>();
   let notApplicable: string | undefined;
   const lineOf = (i: number): number => lines?.[i] ?? i + 1;
@@ -110,14 +109,8 @@ export function collectCausalOps(
     }
     return s;
   };
-  const add = (
-    invokeAt: number,
-    completeAt: number,
-    kind: 'read' | 'write',
-    value: Value,
-    known: boolean,
-  ): void => {
-    const invoke = history[invokeAt];
+  const add = (invoke: CompletedOp, kind: 'read' | 'write', value: Value): void => {
+    const invokeAt = invoke.invoke;
     const s = sessionOf(invoke.process);
     const keyId = JSON.stringify(invoke.key ?? null);
     const valueId = JSON.stringify(value);
@@ -146,55 +139,38 @@ export function collectCausalOps(
       valueId,
       initial,
       invoke: invokeAt,
-      completion: completeAt,
-      call: invoke.time,
-      ret: known ? history[completeAt].time : Infinity,
+      completion: invoke.completion,
+      call: invoke.call,
+      ret: invoke.ret,
     });
   };
-  const pair = (invokeAt: number, completeAt: number): void => {
-    const invoke = history[invokeAt];
-    const completion = completeAt < 0 ? undefined : history[completeAt];
-    const known = completion !== undefined && completion.type !== 'info';
-    const f = REGISTER_FUNCTIONS[invoke.f];
+  for (const op of completedOps(history)) {
+    const f = REGISTER_FUNCTIONS[op.f];
     if (f === undefined) {
       notApplicable ??=
-        `line ${lineOf(invokeAt)}: ${invoke.f} is not a register operation ` +
+        `line ${lineOf(op.invoke)}: ${op.f} is not a register operation ` +
         '(causal and session checks read read/write/cas registers, or get/put)';
-      return;
+      continue;
     }
-    if (known && completion.type === 'fail') return;
+    if (op.type === 'fail') continue;
+    const known = op.type === 'ok';
     if (f === 'read') {
-      const value = known ? completion.value : null;
-      if (known && !(value === null && semantics.nullReadIsUnknown)) {
-        add(invokeAt, completeAt, 'read', value, true);
-      }
+      const value = op.result ?? null;
+      if (known && !(value === null && semantics.nullReadIsUnknown)) add(op, 'read', value);
     } else if (f === 'write') {
-      add(invokeAt, completeAt, 'write', invoke.value, known);
+      add(op, 'write', op.argument);
     } else {
-      const v = invoke.value;
+      const v = op.argument;
       if (!Array.isArray(v) || v.length !== 2) {
-        notApplicable ??= `line ${lineOf(invokeAt)}: a cas takes [expected new]`;
-        return;
+        notApplicable ??= `line ${lineOf(op.invoke)}: a cas takes [expected new]`;
+        continue;
       }
       // A cas that swapped read `expected` and wrote `new` atomically (causal.md, recipe).
-      if (known) add(invokeAt, completeAt, 'read', v[0] as Value, true);
-      add(invokeAt, completeAt, 'write', v[1] as Value, known);
+      if (known) add(op, 'read', v[0] as Value);
+      add(op, 'write', v[1] as Value);
     }
-    if (!known) current.delete(invoke.process);
-  };
-
-  history.forEach((op, i) => {
-    if (!isClient(op)) return;
-    if (op.type === 'invoke') {
-      inFlight.set(op.process, i);
-      return;
-    }
-    const invokeAt = inFlight.get(op.process);
-    if (invokeAt === undefined) return;
-    inFlight.delete(op.process);
-    pair(invokeAt, i);
-  });
-  for (const invokeAt of inFlight.values()) pair(invokeAt, -1);
+    if (!known) current.delete(op.process);
+  }
   return notApplicable === undefined ? { ops, sessions } : { ops, sessions, notApplicable };
 }
 

@@ -1,0 +1,24 @@
+export {
+  measureStaleness,
+  type ReadStaleness,
+  type StalenessOptions,
+  type StalenessResult,
+  type StalenessSummary,
+  type TVisibility,
+} from './staleness';
+export {
+  findLostWrites,
+  type LostWrite,
+  type LostWritesOptions,
+  type LostWritesResult,
+} from './lost-writes';
+export {
+  measureConvergence,
+  type ConvergenceOptions,
+  type ConvergenceResult,
+  type KeyConvergence,
+} from './convergence';
+export { HEAL_FUNCTIONS, lastFault, type LastFault } from './faults';
+export { completedOps, type CompletedOp } from '../causal';
+export { distribution, type Distribution } from './summary';
+export { formatStaleness, formatLostWrites, formatConvergence } from './format';
