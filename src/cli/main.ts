@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
+import { simCommand } from './sim';
 import { toxiproxyCommand } from './toxiproxy';
 import { validateCommand } from './validate';
 
@@ -15,7 +16,13 @@ export function program(): Command {
     .version(GEOLAB_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const sub of [validateCommand(), latencyCommand(), toxiproxyCommand(), doctorCommand()]) {
+  for (const sub of [
+    validateCommand(),
+    latencyCommand(),
+    simCommand(),
+    toxiproxyCommand(),
+    doctorCommand(),
+  ]) {
     sub.version(GEOLAB_VERSION, '-V, --version').exitOverride();
     root.addCommand(sub);
   }

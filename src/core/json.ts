@@ -31,3 +31,21 @@ export function deepFreeze<T extends Json>(value: T): T {
   }
   return value;
 }
+
+/** Structural equality of two JSON values (object key order ignored). */
+export function jsonEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    const bs: readonly Json[] = b;
+    return a.every((x: Json, i) => jsonEqual(x, bs[i]));
+  }
+  const ao = a as JsonObject;
+  const bo = b as JsonObject;
+  const keys = Object.keys(ao);
+  return (
+    keys.length === Object.keys(bo).length &&
+    keys.every((k) => Object.hasOwn(bo, k) && jsonEqual(ao[k], bo[k]))
+  );
+}

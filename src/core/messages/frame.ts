@@ -105,8 +105,9 @@ export function parseFrame(data: string | Uint8Array, limits: FrameLimits = {}):
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   let text: string;
   if (typeof data === 'string') {
-    // Each UTF-16 unit is at least one UTF-8 byte: a cheap reject before the exact count.
-    if (data.length > maxBytes || utf8Length(data) > maxBytes) {
+    // Each UTF-16 unit is one to three UTF-8 bytes (a surrogate pair, two units, is four):
+    // count exactly only when the bounds cannot decide.
+    if (data.length > maxBytes || (data.length * 3 > maxBytes && utf8Length(data) > maxBytes)) {
       return rejected('too-large', `frame exceeds ${maxBytes} bytes`);
     }
     text = data;
@@ -131,19 +132,34 @@ export function parseFrame(data: string | Uint8Array, limits: FrameLimits = {}):
 }
 
 function checkStructure(root: Json, maxDepth: number): Decoded<Json> | undefined {
-  const stack: [Json, number][] = [[root, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop() as [Json, number];
+  // Two parallel stacks rather than one of pairs: this runs on every frame, and the
+  // simulator decodes millions of them.
+  const values: Json[] = [root];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const v = values.pop() as Json;
+    const depth = depths.pop() as number;
     if (typeof v !== 'object' || v === null) continue;
     if (depth >= maxDepth) return rejected('too-deep', `frame nests deeper than ${maxDepth}`);
     if (Array.isArray(v)) {
-      for (const child of v as readonly Json[]) stack.push([child, depth + 1]);
+      for (const child of v as readonly Json[]) {
+        if (typeof child === 'object' && child !== null) {
+          values.push(child);
+          depths.push(depth + 1);
+        }
+      }
       continue;
     }
     if (Object.hasOwn(v, '__proto__')) {
       return rejected('forbidden-key', 'frame has an object with a "__proto__" key');
     }
-    for (const child of Object.values(v as JsonObject)) stack.push([child, depth + 1]);
+    for (const key in v) {
+      const child = (v as JsonObject)[key];
+      if (typeof child === 'object' && child !== null) {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return undefined;
 }

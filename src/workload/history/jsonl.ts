@@ -30,7 +30,12 @@ export function parseJsonl(text: string): ParsedHistory {
 
 /** One record per line, fields in a fixed order, absent optional fields left out. */
 export function formatJsonl(ops: readonly HistoryOp[]): string {
-  return ops.map((op) => JSON.stringify(inFieldOrder(op)) + '\n').join('');
+  return ops.map(formatJsonlLine).join('');
+}
+
+/** One record as its line of JSON Lines, newline included: for writers that stream. */
+export function formatJsonlLine(op: HistoryOp): string {
+  return JSON.stringify(inFieldOrder(op)) + '\n';
 }
 
 // Not JSON.stringify's array replacer: that would also filter the keys of objects in `value`.

@@ -1,3 +1,5 @@
+import { jsonEqual } from '../../core/json';
+
 /**
  * One event of a client operation, as Jepsen records it (DESIGN §5, STYLE "history as data").
  *
@@ -71,18 +73,8 @@ export function isClient(op: HistoryOp): boolean {
 
 /** Deep equality of two values (for comparing reads with writes, and in tests). */
 export function sameValue(a: Value, b: Value): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    const bs: readonly Value[] = b;
-    return a.every((x: Value, i) => sameValue(x, bs[i]));
-  }
-  const ao = a as ValueObject;
-  const bo = b as ValueObject;
-  const keys = Object.keys(ao);
-  if (keys.length !== Object.keys(bo).length) return false;
-  return keys.every((k) => k in bo && sameValue(ao[k], bo[k]));
+  // A history value is JSON: core's structural equality is the one definition of "same".
+  return jsonEqual(a, b);
 }
 
 /** A short rendering of a value for messages and witnesses. */

@@ -1,0 +1,79 @@
+import type { RequestId } from '../../core/ids';
+import { jsonEqual, type Json } from '../../core/json';
+import type { ClientResult, Op } from '../../core/messages/client';
+import { fail, ok } from '../../core/messages/client';
+
+/**
+ * The single copy's data: a map of keys to JSON values, and the outcome of every recent
+ * update by request id, so that a request delivered twice (a client's retry racing its
+ * original, released by a healed `hold` partition) takes effect once and gets the same answer.
+ */
+export class RegisterStore {
+  readonly data = new Map<string, Json>();
+  private readonly outcomes = new Map<RequestId, ClientResult>();
+
+  constructor(private readonly rememberUpdates: number) {}
+
+  /** The outcome of an update already applied under this id, if it is remembered. */
+  outcome(id: RequestId): ClientResult | undefined {
+    return this.outcomes.get(id);
+  }
+
+  remember(id: RequestId, result: ClientResult): void {
+    this.outcomes.set(id, result);
+    // Maps iterate in insertion order: the first key is the oldest.
+    if (this.outcomes.size > this.rememberUpdates) {
+      const oldest = this.outcomes.keys().next();
+      if (!oldest.done) this.outcomes.delete(oldest.value);
+    }
+  }
+
+  /**
+   * Apply one op: the result, and the key's new value when it changed (what the log keeps).
+   * Reads return null for an absent key; increment treats absent as 0, append as [].
+   */
+  apply(id: RequestId, op: Op): { result: ClientResult; changed?: Json } {
+    const current = this.data.get(op.key) ?? null;
+    switch (op.f) {
+      case 'read':
+        return { result: ok(id, current) };
+      case 'write':
+        return { result: ok(id, op.value), changed: op.value };
+      case 'cas': {
+        const [expected, next] = op.value;
+        if (!jsonEqual(current, expected)) {
+          return { result: fail(id, 'cas-mismatch', `held ${JSON.stringify(current)}`) };
+        }
+        return { result: ok(id, op.value as Json), changed: next };
+      }
+      case 'increment': {
+        if (current !== null && typeof current !== 'number') {
+          return {
+            result: fail(
+              id,
+              'invalid-request',
+              `${op.key} holds a ${typeof current}, not a counter`,
+            ),
+          };
+        }
+        const total = (current ?? 0) + op.value;
+        return { result: ok(id, total), changed: total };
+      }
+      case 'append': {
+        if (current !== null && !Array.isArray(current)) {
+          return { result: fail(id, 'invalid-request', `${op.key} does not hold a list`) };
+        }
+        const list: readonly Json[] = current ?? [];
+        return { result: ok(id, op.value), changed: [...list, op.value] };
+      }
+      case 'text':
+        return {
+          result: fail(
+            id,
+            'unsupported',
+            'single-copy stores registers, counters and lists, not text',
+          ),
+        };
+    }
+  }
+}

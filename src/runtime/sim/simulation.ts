@@ -1,0 +1,586 @@
+import type { Env, Replica } from '../../core/env';
+import type { ReplicaEvent } from '../../core/events';
+import {
+  asNodeId,
+  asTimerId,
+  type ClientId,
+  type NodeId,
+  type RequestId,
+  type TimerId,
+} from '../../core/ids';
+import type { Json } from '../../core/json';
+import {
+  fail,
+  info,
+  type ClientRequest,
+  type ClientResult,
+  type Op,
+} from '../../core/messages/client';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  envelope,
+  type PeerMessage,
+} from '../../core/messages/envelope';
+import { utf8Length } from '../../core/messages/frame';
+import { Rng, type Seed } from '../../core/random';
+import { clientEndpointName } from '../../proxy/links';
+import type { Topology } from '../../topology';
+import { formatJsonl, formatJsonlLine } from '../../workload/history/jsonl';
+import type { HistoryOp, Value } from '../../workload/history/op';
+import { EventQueue } from './event-queue';
+import { SimNetwork, type Link } from './network';
+import { SimNode } from './node';
+import { StreamHash, Trace } from './trace';
+
+/**
+ * A deterministic discrete-event simulation of a topology running one replication mode:
+ * the same `Replica` code as the live runtime, driven in virtual time. Every source of
+ * nondeterminism — message delays, loss, timers, the replicas' `random()` — comes from one
+ * seed, and events at equal times run in scheduling order, so the same seed and inputs give
+ * the same event trace and the same client history, byte for byte.
+ */
+
+export interface SimulationOptions {
+  readonly topology: Topology;
+  readonly seed: Seed;
+  /** Makes the replica for a node (the mode's factory, bound to its configuration). */
+  readonly replica: (env: Env, node: NodeId) => Replica;
+  /**
+   * Send every peer message through the envelope codec, as the live runtime does (size and
+   * shape limits, and no object shared between sender and receiver). Default true; off only
+   * for benchmarks of the simulator itself.
+   */
+  readonly codec?: boolean;
+  /** Keep the trace's lines, not just its hash. */
+  readonly keepTrace?: boolean;
+  /**
+   * Keep the client history in memory (`history`, `historyJsonl()`); default true. Off for
+   * long runs, which stream it through `onHistory` and still get `historyHash()`.
+   */
+  readonly keepHistory?: boolean;
+  /** Called with every history record, and its JSON Lines line, as it happens. */
+  readonly onHistory?: (op: HistoryOp, line: string) => void;
+  /** Called with every event a replica emits. */
+  readonly onEvent?: (node: NodeId, at: number, ev: ReplicaEvent) => void;
+}
+
+interface InFlight {
+  readonly client: SimClient;
+  readonly request: ClientRequest;
+  readonly node: NodeId;
+  readonly process: number;
+  readonly invokedAt: number;
+  retriesLeft: number;
+  timeoutSeq: number;
+  done?: (result: ClientResult) => void;
+}
+
+/** A message waiting on a held link: delivered when the hold is lifted. */
+interface Held {
+  readonly link: Link;
+  readonly bytes: number;
+  readonly deliver: () => void;
+}
+
+export class Simulation {
+  readonly network: SimNetwork;
+  readonly trace: Trace;
+  readonly history: HistoryOp[] = [];
+  private readonly historyDigest = new StreamHash();
+  private readonly queue = new EventQueue<() => void>();
+  private readonly nodes = new Map<NodeId, SimNode>();
+  private readonly rng: Rng;
+  private readonly held: Held[] = [];
+  private readonly inFlight = new Map<RequestId, InFlight>();
+  private nowMs = 0;
+  private nextTimer = 1;
+  private nextProcess = 0;
+  private nextClient = 0;
+  private processed = 0;
+
+  constructor(private readonly options: SimulationOptions) {
+    this.rng = new Rng(options.seed);
+    this.network = new SimNetwork(options.topology, this.rng.fork('network'));
+    this.trace = new Trace({ keep: options.keepTrace });
+    for (const n of options.topology.nodes) {
+      const id = asNodeId(n.id);
+      this.nodes.set(id, new SimNode(id, n.region, this.rng.fork(`node:${n.id}`)));
+    }
+    for (const node of this.nodes.values()) this.boot(node);
+  }
+
+  /** Virtual time, ms. */
+  get now(): number {
+    return this.nowMs;
+  }
+
+  /** Events handled so far. */
+  get eventsProcessed(): number {
+    return this.processed;
+  }
+
+  /** An independent random stream for a part of the run (a workload, a nemesis), by name. */
+  random(label: string): Rng {
+    return this.rng.fork(label);
+  }
+
+  /** Run `action` at virtual time `at` (a scenario step: a fault, a heal, a client op). */
+  at(at: number, action: () => void): void {
+    this.queue.push(Math.max(at, this.nowMs), action);
+  }
+
+  /** Run events until virtual time `untilMs` (inclusive), or until nothing is left to do. */
+  runUntil(untilMs: number): void {
+    while (this.queue.size > 0 && this.queue.peekTime() <= untilMs) {
+      const next = this.queue.pop();
+      if (!next) break;
+      this.nowMs = next.at;
+      this.processed++;
+      next.event();
+    }
+    this.nowMs = Math.max(this.nowMs, untilMs);
+  }
+
+  runFor(ms: number): void {
+    this.runUntil(this.nowMs + ms);
+  }
+
+  // ---- process faults -------------------------------------------------------------------
+
+  /** The node stops: unsynced writes are lost (all but the first `keep`), timers die. */
+  crash(id: string, options: { keep?: number } = {}): void {
+    const node = this.node(id);
+    if (node.state === 'down') return;
+    node.state = 'down';
+    node.incarnation++;
+    node.timers.clear();
+    node.outstanding.clear();
+    node.pending.length = 0;
+    node.storage.crash(options);
+    node.replica = undefined;
+    this.trace.add(this.nowMs, 'crash', id);
+  }
+
+  /** A crashed node starts again from its disk: a fresh replica over the same storage. */
+  restart(id: string): void {
+    const node = this.node(id);
+    if (node.state !== 'down') return;
+    this.trace.add(this.nowMs, 'restart', id);
+    this.boot(node);
+  }
+
+  /** The process freezes (a GC pause, SIGSTOP): what arrives waits, its clock runs on. */
+  pause(id: string): void {
+    const node = this.node(id);
+    if (node.state !== 'up') return;
+    node.state = 'paused';
+    this.trace.add(this.nowMs, 'pause', id);
+  }
+
+  resume(id: string): void {
+    const node = this.node(id);
+    if (node.state !== 'paused') return;
+    node.state = 'up';
+    this.trace.add(this.nowMs, 'resume', id);
+    const waiting = node.pending.splice(0);
+    for (const handle of waiting) {
+      if (node.state !== 'up') {
+        node.pending.push(handle);
+        continue;
+      }
+      handle();
+    }
+  }
+
+  /** Step a node's clock by `ms` (ahead when positive). */
+  skewClock(id: string, ms: number): void {
+    this.node(id).clock.skew(this.nowMs, ms);
+    this.trace.add(this.nowMs, 'skew', id, ms);
+  }
+
+  /** Make a node's clock run at (1 + drift) times real speed from now on. */
+  driftClock(id: string, drift: number): void {
+    this.node(id).clock.setDrift(this.nowMs, drift);
+    this.trace.add(this.nowMs, 'drift', id, drift);
+  }
+
+  /** A node's clock reading now. */
+  clockOf(id: string): number {
+    return this.node(id).clock.local(this.nowMs);
+  }
+
+  /** Whether a node is up, down or paused. */
+  stateOf(id: string): SimNode['state'] {
+    return this.node(id).state;
+  }
+
+  /** Lift every network fault, releasing held messages in the order they were sent. */
+  heal(ids?: readonly number[]): void {
+    const lifted = new Set(this.network.heal(ids));
+    this.trace.add(this.nowMs, 'heal', ids === undefined ? 'all' : ids.join(','));
+    const release = this.held.filter((h) => lifted.has(h.link));
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      if (lifted.has(this.held[i].link)) this.held.splice(i, 1);
+    }
+    for (const h of release) {
+      const at = this.network.arrival(h.link, this.nowMs, h.bytes);
+      this.queue.push(at, h.deliver);
+    }
+  }
+
+  // ---- clients --------------------------------------------------------------------------
+
+  /**
+   * A client in `region` (one process at a time, as a Jepsen client thread). It talks to
+   * `node`, by default a replica of its region, spread over them by client number.
+   */
+  client(region: string, options: { node?: string; timeoutMs?: number } = {}): SimClient {
+    const topology = this.options.topology;
+    const r = topology.regions.find((x) => x.name === region);
+    if (!r) throw new RangeError(`unknown region ${region}`);
+    const index = this.nextClient++;
+    const node =
+      options.node ?? r.nodes[index % Math.max(1, r.nodes.length)] ?? nearestNode(topology, region);
+    return new SimClient(
+      this,
+      `c${index}` as ClientId,
+      region,
+      asNodeId(node),
+      options.timeoutMs ?? topology.clientTimeoutMs,
+    );
+  }
+
+  /** The history as JSON Lines, and its SHA-256: what two runs of one seed must share. */
+  historyJsonl(): string {
+    if (this.options.keepHistory === false)
+      throw new Error('this simulation does not keep its history');
+    return formatJsonl(this.history);
+  }
+
+  historyHash(): string {
+    return this.historyDigest.digest();
+  }
+
+  /** @internal SimClient's entry: send a request (again, for a retry) and arm its timeout. */
+  submit(flight: InFlight, retry: boolean): void {
+    const { request, node } = flight;
+    if (!retry) {
+      this.inFlight.set(request.id, flight);
+      this.record(flight, 'invoke', opValue(request.op), undefined);
+    }
+    const from = clientEndpointName(flight.client.region);
+    this.trace.add(
+      this.nowMs,
+      retry ? 'retry' : 'invoke',
+      request.id,
+      node,
+      request.op.f,
+      request.op.key,
+    );
+    const seq = ++flight.timeoutSeq;
+    this.queue.push(this.nowMs + flight.client.timeoutMs, () =>
+      this.clientTimeout(request.id, seq),
+    );
+    this.transmit(
+      from,
+      node,
+      'request',
+      () => utf8Length(JSON.stringify(request)),
+      () => this.deliverRequest(node, from, request),
+      // A refused connection: the request definitely did not get through.
+      () => this.complete(request.id, fail(request.id, 'unavailable', 'connection refused')),
+    );
+  }
+
+  // ---- internals ------------------------------------------------------------------------
+
+  private node(id: string): SimNode {
+    const node = this.nodes.get(id as NodeId);
+    if (!node) throw new RangeError(`unknown node ${id}`);
+    return node;
+  }
+
+  private boot(node: SimNode): void {
+    node.state = 'up';
+    const incarnation = node.incarnation;
+    const live = () => node.incarnation === incarnation && node.state !== 'down';
+    const env: Env = {
+      self: node.id,
+      now: () => node.clock.local(this.nowMs),
+      send: (to, msg) => {
+        if (live()) this.sendPeer(node, to, msg);
+      },
+      setTimer: (afterMs, tag) => {
+        const id = asTimerId(this.nextTimer++);
+        if (!live()) return id;
+        node.timers.add(id);
+        const at = node.clock.virtualAfter(this.nowMs, Math.max(0, afterMs));
+        this.queue.push(at, () => {
+          if (!node.timers.delete(id) || !live()) return;
+          this.whenRunning(node, () => {
+            this.trace.add(this.nowMs, 'timer', node.id, tag);
+            node.replica?.onTimer(tag);
+          });
+        });
+        return id;
+      },
+      cancelTimer: (id: TimerId) => {
+        node.timers.delete(id);
+      },
+      reply: (req, res) => {
+        if (live()) this.replyToClient(node, req, res);
+      },
+      storage: node.storage,
+      random: () => node.rng.next(),
+      emit: (ev) => {
+        this.options.onEvent?.(node.id, this.nowMs, ev);
+      },
+    };
+    node.env = env;
+    node.replica = this.options.replica(env, node.id);
+    node.replica.onStart();
+  }
+
+  /** Run `handle` now if the node is up, after resume if it is paused, never if it is down. */
+  private whenRunning(node: SimNode, handle: () => void): void {
+    if (node.state === 'up') handle();
+    else if (node.state === 'paused') node.pending.push(handle);
+  }
+
+  private sendPeer(from: SimNode, to: NodeId, msg: PeerMessage): void {
+    const target = this.nodes.get(to);
+    if (!target) throw new RangeError(`${from.id} sent to unknown node ${to}`);
+    if (!(this.options.codec ?? true)) {
+      this.transmit(
+        from.id,
+        to,
+        msg.type,
+        () => utf8Length(JSON.stringify(msg)),
+        () => this.deliverPeer(target, from.id, msg),
+      );
+      return;
+    }
+    // Through the codec, as live: the receiver gets its own copy, checked as a frame would be.
+    const frame = encodeEnvelope(envelope(from.id, to, msg));
+    this.transmit(
+      from.id,
+      to,
+      msg.type,
+      () => utf8Length(frame),
+      () => {
+        const decoded = decodeEnvelope(frame, { self: to });
+        if (!decoded.ok) {
+          throw new Error(`${from.id} → ${to}: frame rejected: ${decoded.error.message}`);
+        }
+        this.deliverPeer(target, from.id, { type: decoded.value.type, body: decoded.value.body });
+      },
+    );
+  }
+
+  /**
+   * A message that was in flight when its target crashed and restarted still arrives at the
+   * new incarnation (a simplification: a real TCP connection would have broken); nothing
+   * reaches a node while it is down.
+   */
+  private deliverPeer(target: SimNode, from: NodeId, msg: PeerMessage): void {
+    if (target.state === 'down') {
+      this.trace.add(this.nowMs, 'lost', from, target.id, msg.type);
+      return;
+    }
+    this.whenRunning(target, () => {
+      this.trace.add(this.nowMs, 'deliver', from, target.id, msg.type);
+      target.replica?.onMessage(from, msg);
+    });
+  }
+
+  /**
+   * Put one message on the link `from` → `to`: it arrives later, is held by a `hold`
+   * partition, or is dropped (and `refused` runs when the connection was refused).
+   * `size` is asked only when a bandwidth limit needs it.
+   */
+  private transmit(
+    from: string,
+    to: string,
+    label: string,
+    size: () => number,
+    deliver: () => void,
+    refused?: () => void,
+  ): void {
+    const bytes = this.network.needsSize(from, to) ? size() : 0;
+    const fate = this.network.send(from, to, this.nowMs, bytes);
+    switch (fate.kind) {
+      case 'arrive':
+        this.queue.push(fate.at, deliver);
+        return;
+      case 'hold':
+        this.held.push({ link: this.network.link(from, to), bytes, deliver });
+        this.trace.add(this.nowMs, 'hold', from, to, label);
+        return;
+      case 'drop':
+        this.trace.add(this.nowMs, 'drop', from, to, label, fate.reason);
+        if (fate.reason === 'refused') refused?.();
+    }
+  }
+
+  private deliverRequest(nodeId: NodeId, from: string, request: ClientRequest): void {
+    const node = this.node(nodeId);
+    if (node.state === 'down') {
+      this.trace.add(this.nowMs, 'lost', request.id);
+      return;
+    }
+    this.whenRunning(node, () => {
+      // A retried request the node is still working on is not handed to the replica twice.
+      if (node.outstanding.has(request.id)) return;
+      node.outstanding.set(request.id, from);
+      this.trace.add(this.nowMs, 'request', request.id, node.id);
+      node.replica?.onClient(request);
+    });
+  }
+
+  private replyToClient(node: SimNode, id: RequestId, result: ClientResult): void {
+    const to = node.outstanding.get(id);
+    if (to === undefined) {
+      this.trace.add(this.nowMs, 'bug: reply to a request the node does not hold', node.id, id);
+      return;
+    }
+    node.outstanding.delete(id);
+    this.transmit(
+      node.id,
+      to,
+      'result',
+      () => utf8Length(JSON.stringify(result)),
+      () => this.complete(id, result),
+    );
+  }
+
+  private clientTimeout(id: RequestId, seq: number): void {
+    const flight = this.inFlight.get(id);
+    if (!flight || flight.timeoutSeq !== seq) return;
+    if (flight.retriesLeft > 0) {
+      flight.retriesLeft--;
+      this.submit(flight, true);
+      return;
+    }
+    this.complete(id, info(id, 'timeout'));
+  }
+
+  private complete(id: RequestId, result: ClientResult): void {
+    const flight = this.inFlight.get(id);
+    if (!flight) {
+      this.trace.add(this.nowMs, 'late', id, result.type);
+      return;
+    }
+    this.inFlight.delete(id);
+    this.trace.add(this.nowMs, 'complete', id, result.type);
+    if (result.type === 'ok') {
+      this.record(flight, 'ok', okValue(flight.request.op, result.value), undefined);
+    } else {
+      this.record(flight, result.type, opValue(flight.request.op), result.error);
+    }
+    // A process whose op ended unknown may still have it in flight: Jepsen gives the thread a
+    // fresh process number so that histories stay sequential per process.
+    if (result.type === 'info') flight.client.process = this.nextProcess++;
+    flight.client.busy = false;
+    flight.done?.(result);
+  }
+
+  private record(
+    flight: InFlight,
+    type: HistoryOp['type'],
+    value: Value,
+    error: string | undefined,
+  ): void {
+    const op: HistoryOp = {
+      process: flight.process,
+      type,
+      f: flight.request.op.f,
+      key: flight.request.op.key,
+      value,
+      time: this.nowMs,
+      region: flight.client.region,
+      ...(error === undefined ? {} : { error }),
+    };
+    const line = formatJsonlLine(op);
+    this.historyDigest.update(line);
+    if (this.options.keepHistory !== false) this.history.push(op);
+    this.options.onHistory?.(op, line);
+  }
+
+  /** @internal */
+  newProcess(): number {
+    return this.nextProcess++;
+  }
+}
+
+function opValue(op: Op): Value {
+  return op.f === 'read' ? null : (op.value as Value);
+}
+
+/** An ok op's recorded value: what a read returned; for updates, what the op carried. */
+function okValue(op: Op, returned: Json): Value {
+  return op.f === 'read' ? (returned as Value) : (op.value as Value);
+}
+
+function nearestNode(topology: Topology, region: string): string {
+  let best: { id: string; rtt: number } | undefined;
+  for (const n of topology.nodes) {
+    const there = topology.latency.links.get(`${region}>${n.region}`)?.delayMs ?? Infinity;
+    const back = topology.latency.links.get(`${n.region}>${region}`)?.delayMs ?? Infinity;
+    if (!best || there + back < best.rtt) best = { id: n.id, rtt: there + back };
+  }
+  if (!best) throw new RangeError('the topology has no replicas');
+  return best.id;
+}
+
+/** One client process: at most one op in flight, recorded in the simulation's history. */
+export class SimClient {
+  process: number;
+  busy = false;
+  private seq = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly id: ClientId,
+    readonly region: string,
+    readonly node: NodeId,
+    readonly timeoutMs: number,
+  ) {
+    this.process = sim.newProcess();
+  }
+
+  /**
+   * Send `op` now; `done` gets the result (ok, fail, or info on timeout). With `retries`,
+   * a timed-out request is sent again with the same id before giving up.
+   */
+  invoke(
+    op: Op,
+    options: { level?: string; retries?: number; node?: string } = {},
+    done?: (r: ClientResult) => void,
+  ): RequestId {
+    if (this.busy) throw new Error(`client ${this.id} already has an op in flight`);
+    this.busy = true;
+    const id = `${this.id}:${++this.seq}` as RequestId;
+    const request: ClientRequest = {
+      id,
+      client: this.id,
+      region: this.region as ClientRequest['region'],
+      op,
+      ...(options.level === undefined ? {} : { level: options.level }),
+    };
+    this.sim.submit(
+      {
+        client: this,
+        request,
+        node: options.node === undefined ? this.node : asNodeId(options.node),
+        process: this.process,
+        invokedAt: this.sim.now,
+        retriesLeft: options.retries ?? 0,
+        timeoutSeq: 0,
+        done,
+      },
+      false,
+    );
+    return id;
+  }
+}
