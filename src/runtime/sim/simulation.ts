@@ -133,11 +133,11 @@ export class Simulation {
   /** Run events until virtual time `untilMs` (inclusive), or until nothing is left to do. */
   runUntil(untilMs: number): void {
     while (this.queue.size > 0 && this.queue.peekTime() <= untilMs) {
-      const next = this.queue.pop();
-      if (!next) break;
-      this.nowMs = next.at;
+      this.nowMs = this.queue.peekTime();
+      const event = this.queue.pop();
+      if (!event) break;
       this.processed++;
-      next.event();
+      event();
     }
     this.nowMs = Math.max(this.nowMs, untilMs);
   }
@@ -286,7 +286,7 @@ export class Simulation {
       from,
       node,
       'request',
-      () => utf8Length(JSON.stringify(request)),
+      request,
       () => this.deliverRequest(node, from, request),
       // A refused connection: the request definitely did not get through.
       () => this.complete(request.id, fail(request.id, 'unavailable', 'connection refused')),
@@ -352,30 +352,18 @@ export class Simulation {
     const target = this.nodes.get(to);
     if (!target) throw new RangeError(`${from.id} sent to unknown node ${to}`);
     if (!(this.options.codec ?? true)) {
-      this.transmit(
-        from.id,
-        to,
-        msg.type,
-        () => utf8Length(JSON.stringify(msg)),
-        () => this.deliverPeer(target, from.id, msg),
-      );
+      this.transmit(from.id, to, msg.type, msg, () => this.deliverPeer(target, from.id, msg));
       return;
     }
     // Through the codec, as live: the receiver gets its own copy, checked as a frame would be.
     const frame = encodeEnvelope(envelope(from.id, to, msg));
-    this.transmit(
-      from.id,
-      to,
-      msg.type,
-      () => utf8Length(frame),
-      () => {
-        const decoded = decodeEnvelope(frame, { self: to });
-        if (!decoded.ok) {
-          throw new Error(`${from.id} → ${to}: frame rejected: ${decoded.error.message}`);
-        }
-        this.deliverPeer(target, from.id, { type: decoded.value.type, body: decoded.value.body });
-      },
-    );
+    this.transmit(from.id, to, msg.type, frame, () => {
+      const decoded = decodeEnvelope(frame, { self: to });
+      if (!decoded.ok) {
+        throw new Error(`${from.id} → ${to}: frame rejected: ${decoded.error.message}`);
+      }
+      this.deliverPeer(target, from.id, { type: decoded.value.type, body: decoded.value.body });
+    });
   }
 
   /**
@@ -397,17 +385,20 @@ export class Simulation {
   /**
    * Put one message on the link `from` → `to`: it arrives later, is held by a `hold`
    * partition, or is dropped (and `refused` runs when the connection was refused).
-   * `size` is asked only when a bandwidth limit needs it.
+   * `payload` (the frame, or the value it would be) is measured only when a bandwidth
+   * limit needs its size: measuring every message cost more than delivering it.
    */
   private transmit(
     from: string,
     to: string,
     label: string,
-    size: () => number,
+    payload: string | object,
     deliver: () => void,
     refused?: () => void,
   ): void {
-    const bytes = this.network.needsSize(from, to) ? size() : 0;
+    const bytes = this.network.needsSize(from, to)
+      ? utf8Length(typeof payload === 'string' ? payload : JSON.stringify(payload))
+      : 0;
     const fate = this.network.send(from, to, this.nowMs, bytes);
     switch (fate.kind) {
       case 'arrive':
@@ -445,13 +436,7 @@ export class Simulation {
       return;
     }
     node.outstanding.delete(id);
-    this.transmit(
-      node.id,
-      to,
-      'result',
-      () => utf8Length(JSON.stringify(result)),
-      () => this.complete(id, result),
-    );
+    this.transmit(node.id, to, 'result', result, () => this.complete(id, result));
   }
 
   private clientTimeout(id: RequestId, seq: number): void {

@@ -91,8 +91,20 @@ export class Trace {
   }
 }
 
-/** 32-bit FNV-1a over UTF-16 code units: cheap, stable, enough to tell names apart. */
+/** Hashes of names that recur (node ids, message types): most fields are one of a few. */
+const named = new Map<string, number>();
+
 function fnv1a(text: string): number {
+  let h = named.get(text);
+  if (h !== undefined) return h;
+  h = fnv1aOf(text);
+  // Request ids are unique and would only fill the map; names are short and few.
+  if (named.size < 4096 && text.length <= 24 && !text.includes(':')) named.set(text, h);
+  return h;
+}
+
+/** 32-bit FNV-1a over UTF-16 code units: cheap, stable, enough to tell names apart. */
+function fnv1aOf(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

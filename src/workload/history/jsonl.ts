@@ -35,14 +35,14 @@ export function formatJsonl(ops: readonly HistoryOp[]): string {
 
 /** One record as its line of JSON Lines, newline included: for writers that stream. */
 export function formatJsonlLine(op: HistoryOp): string {
-  return JSON.stringify(inFieldOrder(op)) + '\n';
-}
-
-// Not JSON.stringify's array replacer: that would also filter the keys of objects in `value`.
-function inFieldOrder(op: HistoryOp): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of OP_FIELDS) if (op[field] !== undefined) out[field] = op[field];
-  return out;
+  // Field by field rather than through an ordered copy: the simulator writes millions.
+  let line = `{"process":${JSON.stringify(op.process)},"type":"${op.type}","f":${JSON.stringify(op.f)}`;
+  if (op.key !== undefined) line += `,"key":${JSON.stringify(op.key)}`;
+  line += `,"value":${JSON.stringify(op.value)},"time":${JSON.stringify(op.time)}`;
+  if (op.region !== undefined) line += `,"region":${JSON.stringify(op.region)}`;
+  if (op.index !== undefined) line += `,"index":${JSON.stringify(op.index)}`;
+  if (op.error !== undefined) line += `,"error":${JSON.stringify(op.error)}`;
+  return `${line}}\n`;
 }
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(OP_FIELDS);
