@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { checkCommand } from './check';
 import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
 import { simCommand } from './sim';
@@ -22,6 +23,7 @@ export function program(): Command {
     simCommand(),
     toxiproxyCommand(),
     doctorCommand(),
+    checkCommand(),
   ]) {
     sub.version(GEOLAB_VERSION, '-V, --version').exitOverride();
     root.addCommand(sub);

@@ -1,8 +1,7 @@
 import { sameValue, type HistoryOp, type Value } from '../../workload/history';
-import type { OpRef } from '../causal';
+import { registerSemantics, type OpRef, completedOps, opRef, type CompletedOp } from '../causal';
 import { lastFault, type LastFault } from './faults';
 import { keyHistories } from './final-reads';
-import { completedOps, opRef, type CompletedOp } from '../causal';
 
 export interface KeyConvergence {
   readonly key: string;
@@ -31,6 +30,7 @@ export interface ConvergenceResult {
 }
 
 export interface ConvergenceOptions {
+  readonly model?: string;
   readonly lines?: readonly number[];
 }
 
@@ -46,8 +46,10 @@ export function measureConvergence(
 ): ConvergenceResult {
   const fault = lastFault(history, options.lines);
   const keys: KeyConvergence[] = [];
-  for (const key of keyHistories(completedOps(history), fault?.time ?? -Infinity)) {
-    if (key.finalReads.length === 0) continue;
+  const initial = registerSemantics(options.model).initial;
+  for (const key of keyHistories(completedOps(history), fault?.time ?? 0, initial, options.lines)) {
+    // A register whose values repeat may show one value for two states: nothing to compare.
+    if (key.finalReads.length === 0 || key.untraceable !== undefined) continue;
     const byReader = new Map<string, CompletedOp[]>();
     for (const r of key.finalReads) {
       const reader = r.region ?? String(r.process);

@@ -6,10 +6,17 @@ import type { StalenessResult } from './staleness';
 const percent = (x: number): string => `${(100 * x).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`;
 
 export function formatStaleness(result: StalenessResult, listed = 5): string {
-  if (result.verdict === 'not-applicable')
-    return `staleness: not measured (${result.reason ?? ''})`;
+  const skipped = result.skipped[0];
+  if (result.verdict === 'not-applicable') {
+    return `staleness: not measured (key ${skipped.key}: ${skipped.reason})`;
+  }
   const s = result.summary;
   const out = [`staleness: ${s.stale} of ${s.reads} reads stale (${percent(s.staleFraction)})`];
+  if (skipped !== undefined) {
+    out.push(
+      `  not measured: ${result.skipped.length} key(s), e.g. ${skipped.key}: ${skipped.reason}`,
+    );
+  }
   const k = Object.entries(s.versionsBehind).map(([v, n]) => `${v}: ${n}`);
   if (k.length > 0) out.push(`  versions behind (k): ${k.join(', ')}`);
   if (s.staleForMs) {
@@ -36,6 +43,11 @@ export function formatLostWrites(result: LostWritesResult, listed = 10): string 
         ? ` (no final read of ${result.withoutFinalRead.length} key(s): ${result.withoutFinalRead.slice(0, 5).join(', ')})`
         : ''),
   ];
+  if (result.skipped.length > 0) {
+    out.push(
+      `  not judged: ${result.skipped.length} key(s) whose reads cannot be traced to writes, e.g. ${result.skipped[0].key}: ${result.skipped[0].reason}`,
+    );
+  }
   for (const l of result.lost.slice(0, listed)) {
     out.push(`  lost on key ${l.key}: ${formatOpRef(l.write)}`);
     out.push(`    final read: ${formatOpRef(l.finalRead)}`);

@@ -1,8 +1,14 @@
 import { sameValue, type HistoryOp, type Value } from '../../workload/history';
-import { registerSemantics, type OpRef } from '../causal';
+import {
+  registerSemantics,
+  type OpRef,
+  completedOps,
+  opRef,
+  writtenValue,
+  type CompletedOp,
+} from '../causal';
 import { lastFault, type LastFault } from './faults';
 import { COLLECTION_FUNCTIONS, keyHistories, type KeyHistory } from './final-reads';
-import { completedOps, opRef, writtenValue, type CompletedOp } from '../causal';
 
 export interface LostWrite {
   readonly key: string;
@@ -21,6 +27,8 @@ export interface LostWritesResult {
   readonly lost: LostWrite[];
   /** Keys with acknowledged writes and no read once faults and writes were over. */
   readonly withoutFinalRead: string[];
+  /** Keys whose reads cannot be traced to writes (values repeat, appends mixed with puts): not judged. */
+  readonly skipped: { readonly key: string; readonly reason: string }[];
   readonly lastFault: LastFault | null;
 }
 
@@ -45,8 +53,13 @@ export function findLostWrites(
   const initial = registerSemantics(options.model).initial;
   const lost: LostWrite[] = [];
   const withoutFinalRead: string[] = [];
+  const skipped: LostWritesResult['skipped'] = [];
   let acknowledged = 0;
-  for (const key of keyHistories(completedOps(history), fault?.time ?? -Infinity)) {
+  for (const key of keyHistories(completedOps(history), fault?.time ?? 0, initial, options.lines)) {
+    if (key.untraceable !== undefined) {
+      skipped.push({ key: key.keyId, reason: key.untraceable });
+      continue;
+    }
     const acked = key.ops.filter(
       (op) =>
         op.type === 'ok' && (writtenValue(op) !== undefined || COLLECTION_FUNCTIONS.includes(op.f)),
@@ -77,6 +90,7 @@ export function findLostWrites(
     acknowledged,
     lost,
     withoutFinalRead,
+    skipped,
     lastFault: fault,
   };
 }

@@ -2,6 +2,7 @@ import { sameValue, type HistoryOp, type Value } from '../../workload/history';
 import type { OpRef } from '../causal';
 import { registerSemantics } from '../causal';
 import { completedOps, isRead, opRef, writtenValue, type CompletedOp } from '../causal';
+import { COLLECTION_FUNCTIONS, keyHistories } from './final-reads';
 import { distribution, type Distribution } from './summary';
 
 /** How far behind one read was (Bailis et al., PBS, PVLDB 2012). */
@@ -41,9 +42,10 @@ export interface StalenessSummary {
 export interface StalenessResult {
   readonly verdict: 'measured' | 'not-applicable';
   readonly summary: StalenessSummary;
-  /** Every read, in completion order. */
+  /** Every read of a register key, key by key, in completion order. */
   readonly reads: ReadStaleness[];
-  readonly reason?: string;
+  /** Keys not measured: values repeat, or a list or set rather than a register. */
+  readonly skipped: { readonly key: string; readonly reason: string }[];
 }
 
 export interface StalenessOptions {
@@ -63,50 +65,52 @@ export function measureStaleness(
   options: StalenessOptions = {},
 ): StalenessResult {
   const initial = registerSemantics(options.model).initial;
-  const ops = completedOps(history);
-  const byKey = new Map<string, { writes: CompletedOp[]; source: Map<string, CompletedOp> }>();
-  let reason: string | undefined;
-  for (const op of ops) {
-    const value =
-      writtenValue(op) ?? (op.type === 'info' && op.f === 'write' ? op.argument : undefined);
-    if (value === undefined) continue;
-    let key = byKey.get(op.keyId);
-    if (key === undefined) byKey.set(op.keyId, (key = { writes: [], source: new Map() }));
-    const id = JSON.stringify(value);
-    if (key.source.has(id) || sameValue(value, initial)) {
-      reason ??= `key ${op.keyId}: value ${id} written twice or equal to the initial value (line ${options.lines?.[op.invoke] ?? op.invoke + 1}); staleness traces reads to writes by value`;
-    }
-    key.source.set(id, op);
-    if (op.type === 'ok') key.writes.push(op);
-  }
   const reads: ReadStaleness[] = [];
-  if (reason === undefined) {
-    for (const key of byKey.values()) key.writes.sort((a, b) => a.ret - b.ret);
-    for (const op of ops) {
+  const skipped: StalenessResult['skipped'] = [];
+  for (const key of keyHistories(completedOps(history), 0, initial, options.lines)) {
+    // A list or set's reads are not one write's value: PBS's versions are a register's.
+    const collection = key.ops.find((op) => COLLECTION_FUNCTIONS.includes(op.f));
+    const untraceable =
+      key.untraceable ?? (collection ? `${collection.f} makes it a collection` : undefined);
+    if (untraceable !== undefined) {
+      skipped.push({ key: key.keyId, reason: untraceable });
+      continue;
+    }
+    const source = new Map<string, CompletedOp>();
+    const writes: CompletedOp[] = [];
+    for (const op of key.ops) {
+      const unknown = op.type === 'info' && (op.f === 'write' || op.f === 'put');
+      const value = writtenValue(op) ?? (unknown ? op.argument : undefined);
+      if (value === undefined) continue;
+      source.set(JSON.stringify(value), op);
+      if (op.type === 'ok') writes.push(op);
+    }
+    writes.sort((a, b) => a.ret - b.ret);
+    for (const op of key.ops) {
       if (!isRead(op) || op.type !== 'ok' || op.result === undefined) continue;
-      reads.push(measureRead(op, byKey.get(op.keyId), initial, options.lines));
+      reads.push(measureRead(op, { writes, source }, initial, options.lines));
     }
   }
   return {
-    verdict: reason === undefined ? 'measured' : 'not-applicable',
+    verdict: skipped.length > 0 && reads.length === 0 ? 'not-applicable' : 'measured',
     summary: summarize(reads),
     reads,
-    ...(reason === undefined ? {} : { reason }),
+    skipped,
   };
 }
 
 function measureRead(
   read: CompletedOp,
-  key: { writes: CompletedOp[]; source: Map<string, CompletedOp> } | undefined,
+  key: { writes: CompletedOp[]; source: Map<string, CompletedOp> },
   initial: Value,
   lines: readonly number[] | undefined,
 ): ReadStaleness {
-  const writes = key?.writes ?? [];
+  const writes = key.writes;
   // Writes acknowledged before the read began: a prefix of `writes` (sorted by completion).
   const completed = countBefore(writes, read.call);
   const newest = completed > 0 ? writes[completed - 1] : undefined;
   const value = read.result as Value;
-  const observed = sameValue(value, initial) ? undefined : key?.source.get(JSON.stringify(value));
+  const observed = sameValue(value, initial) ? undefined : key.source.get(JSON.stringify(value));
   let versionsBehind = 0;
   let supersededAt = Infinity;
   if (sameValue(value, initial)) {

@@ -51,9 +51,20 @@ describe('staleness (PBS k-staleness and t-visibility)', () => {
     }
   });
 
-  it('is not applicable when values repeat', () => {
-    const result = measureStaleness(history(write(0, 1, 0, 1), write(1, 1, 2, 3)));
-    expect(result.verdict).toBe('not-applicable');
-    expect(result.reason).toMatch(/line 3/);
+  it('skips keys whose values repeat, and measures the others', () => {
+    const result = measureStaleness(
+      history(
+        { ...write(0, 1, 0, 1), key: 'a' },
+        { ...write(1, 1, 2, 3), key: 'a' },
+        { ...read(1, 1, 4, 5), key: 'a' },
+        { ...write(0, 1, 6, 7), key: 'b' },
+        { ...read(1, 1, 8, 9), key: 'b' },
+      ),
+    );
+    expect(result.verdict).toBe('measured');
+    expect(result.skipped).toEqual([
+      { key: '"a"', reason: '1 is written twice or is the initial value (line 3)' },
+    ]);
+    expect(result.reads.map((r) => r.read.op)).toEqual(['read("b") → 1']);
   });
 });
