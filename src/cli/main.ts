@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
 import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
+import { nodeCommand } from './node';
 import { simCommand } from './sim';
 import { toxiproxyCommand } from './toxiproxy';
+import { upCommand } from './up';
 import { validateCommand } from './validate';
 
 import { EXIT_BAD_INPUT, EXIT_INTERNAL, InputError } from './errors';
@@ -20,8 +22,10 @@ export function program(): Command {
   for (const sub of [
     validateCommand(),
     latencyCommand(),
+    upCommand(),
     simCommand(),
     toxiproxyCommand(),
+    nodeCommand(),
     doctorCommand(),
     checkCommand(),
   ]) {

@@ -3,6 +3,7 @@ import type { Topology } from '../topology';
 import { KeyedQueue, mapLimit } from './limit';
 import {
   complement,
+  dialAddress,
   planProxies,
   proxyName,
   resolveGroup,
@@ -119,7 +120,7 @@ export class Fabric {
     for (const p of plan) {
       const proxy = created[p.name];
       if (!proxy) throw new Error(`Toxiproxy at ${url} did not create proxy ${p.name}`);
-      listen.set(p.name, splitHostPort(proxy.listen));
+      listen.set(p.name, dialAddress(proxy.listen));
     }
     const fabric = new Fabric(topology, url, client, plan, listen, concurrency);
     const base = plan.flatMap((p) => {
@@ -315,13 +316,4 @@ export class Fabric {
       throw new Error(`Toxiproxy at ${this.url}: ${(err as Error).message}`, { cause: err });
     }
   }
-}
-
-function splitHostPort(listen: string): { host: string; port: number } {
-  const colon = listen.lastIndexOf(':');
-  const host = listen.slice(0, colon).replace(/^\[|\]$/g, '');
-  return {
-    host: host === '' || host === '::' ? '127.0.0.1' : host,
-    port: Number(listen.slice(colon + 1)),
-  };
 }

@@ -161,3 +161,14 @@ export function wholeMillisecondDelays(p: PlannedProxy): { upstream: number; dow
   const downstream = Math.round(p.downstream.delayMs);
   return { upstream: total - downstream, downstream };
 }
+
+/**
+ * Where to dial a proxy, from the `listen` Toxiproxy reports: `host:port` with the real port;
+ * a wildcard or empty host (`[::]:port`, `0.0.0.0:port`) is reached on loopback.
+ */
+export function dialAddress(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  const host = listen.slice(0, colon).replace(/^\[|\]$/g, '');
+  const wildcard = host === '' || host === '::' || host === '0.0.0.0';
+  return { host: wildcard ? '127.0.0.1' : host, port: Number(listen.slice(colon + 1)) };
+}

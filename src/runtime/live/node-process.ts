@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import type { NodeId } from '../../core/ids';
+import type { Topology } from '../../topology';
+import { replicaMaker } from '../modes';
+import { FileStorage } from './file-storage';
+import { LiveNode } from './live-node';
+import { ProxyAddresses } from './proxy-addresses';
+
+/**
+ * `geolab node`: one replica as one OS process. It reports to its orchestrator as JSON lines
+ * on stdout — `listening` (with its port and pid), `linked` (every peer link open), then the
+ * replica's role and leader changes — and it stops when told (SIGINT, SIGTERM) or when its
+ * stdin closes, which is how a child learns that its orchestrator died: no orphans.
+ */
+export interface NodeProcessOptions {
+  readonly topology: Topology;
+  readonly node: NodeId;
+  readonly toxiproxyUrl: string;
+  readonly dataDir: string;
+  /** Stop when stdin ends (set by the orchestrator, which holds the other end). */
+  readonly exitWithStdin: boolean;
+}
+
+export async function runNodeProcess(options: NodeProcessOptions): Promise<void> {
+  const { topology, node } = options;
+  const me = topology.nodes.find((n) => n.id === node);
+  if (!me) throw new RangeError(`node ${node} is not in ${topology.file}`);
+  const say = (line: Record<string, unknown>) =>
+    process.stdout.write(`${JSON.stringify({ ...line, node })}\n`);
+  const log = (message: string) => process.stderr.write(`[${node}] ${message}\n`);
+
+  mkdirSync(options.dataDir, { recursive: true });
+  const storage = FileStorage.open(options.dataDir);
+  const peers = topology.nodes.map((n) => n.id as NodeId).filter((id) => id !== node);
+  const addresses = new ProxyAddresses(options.toxiproxyUrl, node, peers, log);
+  const live = new LiveNode({
+    topology,
+    node,
+    storage,
+    replica: replicaMaker(topology),
+    peerAddress: (peer) => addresses.get(peer),
+    host: me.host,
+    port: me.port,
+    log,
+    onLinked: () => say({ kind: 'linked' }),
+    onEvent: (ev) => {
+      if (ev.kind === 'role' || ev.kind === 'leader') say({ kind: 'event', event: ev });
+    },
+  });
+  const port = await live.start();
+  addresses.start();
+  say({ kind: 'listening', port, pid: process.pid });
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    addresses.stop();
+    await live.close();
+    storage.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  if (options.exitWithStdin) {
+    process.stdin.on('end', () => void stop());
+    process.stdin.on('error', () => void stop());
+    process.stdin.resume();
+  }
+}
