@@ -32,7 +32,7 @@ export function analyseCausal(history: CausalHistory): CausalAnalysis {
     ...writeCOInitReads(relations, co.clocks),
     ...writeCOReads(relations, co.clocks),
     ...cyclicCF(relations, co.clocks),
-    ...causalMemoryViolations(relations, co.clocks),
+    ...causalMemoryViolations(relations, co.clocks, co.order),
   );
   return { relations, instances };
 }

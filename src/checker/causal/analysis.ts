@@ -50,6 +50,17 @@ export class CausalRelations {
   }
 
   private successorLists: Edge[][] | undefined;
+  private predecessorLists: number[][] | undefined;
+
+  /** The PO predecessor and wr source of every op (built on first use). */
+  predecessors(): readonly (readonly number[])[] {
+    if (this.predecessorLists === undefined) {
+      const lists: number[][] = Array.from({ length: this.ops.length }, () => []);
+      for (const e of this.edges) lists[e.to].push(e.from);
+      this.predecessorLists = lists;
+    }
+    return this.predecessorLists;
+  }
 
   /** Outgoing PO and wr edges of every op (built on first use). */
   successors(): readonly (readonly Edge[])[] {
@@ -95,7 +106,7 @@ export class CausalRelations {
   clocks(
     extra: readonly Edge[] = [],
     included?: (v: number) => boolean,
-  ): { clocks: VectorClocks } | { cycle: Edge[] } {
+  ): { clocks: VectorClocks; order: number[] } | { cycle: Edge[] } {
     const edges = extra.length === 0 ? this.edges : [...this.edges, ...extra];
     const sorted = topologicalSort(this.ops.length, edges, included);
     if ('cycle' in sorted) return sorted;
@@ -107,7 +118,7 @@ export class CausalRelations {
       (v) => this.ops[v].session,
       (v) => this.ops[v].position,
     );
-    return { clocks };
+    return { clocks, order: sorted.order };
   }
 }
 

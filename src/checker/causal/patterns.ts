@@ -1,5 +1,5 @@
 import { before, type CausalRelations } from './analysis';
-import type { Edge, VectorClocks } from './graph';
+import { topologicalSort, type Edge, type VectorClocks } from './graph';
 
 /** The bad patterns of Bouajjani et al. (POPL 2017, Table 2), by the names hengxin and c3py use. */
 export type BadPattern =
@@ -108,7 +108,7 @@ export function conflictEdges(rel: CausalRelations, co: VectorClocks): Edge[] {
 
 /** CyclicCF: a cycle in CF ∪ CO; CCv only. */
 export function cyclicCF(rel: CausalRelations, co: VectorClocks): PatternInstance[] {
-  const result = rel.clocks(conflictEdges(rel, co));
+  const result = topologicalSort(rel.ops.length, [...rel.edges, ...conflictEdges(rel, co)]);
   if (!('cycle' in result)) return [];
   return [cycleInstance('CyclicCF', result.cycle)];
 }
