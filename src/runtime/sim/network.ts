@@ -6,6 +6,7 @@ import {
   type Group,
   type GroupSpec,
 } from '../../proxy/links';
+import { bandwidthDelayMs } from '../../proxy/toxics/bandwidth';
 import { linkKey, type Topology } from '../../topology';
 import { linkDelay, sampleDelay, type Delay } from './delay';
 
@@ -125,7 +126,8 @@ export class SimNetwork {
   arrival(link: Link, now: number, bytes: number): number {
     let departure = now;
     if (link.bytesPerMs !== undefined) {
-      departure = Math.max(now, link.freeAt) + bytes / link.bytesPerMs;
+      // The bandwidth toxic's own timing: rate in KB/s is bytes per ms.
+      departure = Math.max(now, link.freeAt) + bandwidthDelayMs({ rate: link.bytesPerMs }, bytes);
       link.freeAt = departure;
     }
     let delay = sampleDelay(link.base, link.rng);

@@ -67,27 +67,74 @@ describe('live latency', () => {
   });
 
   it('of a write from each region is within ±10% + 3 ms of the topology-predicted value', async () => {
-    const results = [];
+    const within = (r: { predicted: number; median: number }) =>
+      Math.abs(r.median - r.predicted) <= r.predicted * 0.1 + 3;
+    const attempts: {
+      region: string;
+      round: number;
+      predicted: number;
+      median: number;
+      min: number;
+    }[] = [];
     for (const node of topology.nodes) {
       const region = node.region;
       const at = cluster.clientAddress(region, node.id);
       const url = `http://${at.host}:${at.port}/kv/k-${region}`;
-      const samples: number[] = [];
-      for (let i = 0; i < 15; i++) {
-        const start = performance.now();
-        const status = await put(url, String(i));
-        samples.push(performance.now() - start);
-        expect(status).toBe(200);
-      }
-      samples.sort((a, b) => a - b);
       const predicted =
         rttMs(topology.latency, region, region) +
         (region === 'us-east-1' ? 0 : rttMs(topology.latency, region, 'us-east-1'));
-      results.push({ region, predicted, measured: Math.round(samples[7] * 10) / 10 });
+      // The median of 15 writes. On this 2-core machine another test suite may hog the CPU
+      // for a while and delay every process here by milliseconds; such noise passes, so a
+      // region gets up to three rounds, and a real excess fails all three.
+      for (let round = 1; round <= 3; round++) {
+        const samples: number[] = [];
+        for (let i = 0; i < 15; i++) {
+          const start = performance.now();
+          const status = await put(url, String(i));
+          samples.push(performance.now() - start);
+          expect(status).toBe(200);
+        }
+        samples.sort((a, b) => a - b);
+        const r = {
+          region,
+          round,
+          predicted,
+          median: Math.round(samples[7] * 10) / 10,
+          min: Math.round(samples[0] * 10) / 10,
+        };
+        attempts.push(r);
+        if (within(r)) break;
+      }
     }
-    const outside = results.filter(
-      (r) => Math.abs(r.measured - r.predicted) > r.predicted * 0.1 + 3,
-    );
-    expect({ results, outside }).toEqual({ results, outside: [] });
-  }, 60_000);
+    const last = topology.nodes.map((n) => attempts.filter((a) => a.region === n.region).at(-1));
+    expect({ attempts, failed: last.filter((r) => r !== undefined && !within(r)) }).toEqual({
+      attempts,
+      failed: [],
+    });
+  }, 90_000);
+
+  it("shows each replica's measured RTT to its peers next to the configured one", async () => {
+    // Replicas ping every peer each second; by now each has several samples.
+    const at = cluster.clientAddress('eu-west-1', 'euw1');
+    const res = await fetch(`http://${at.host}:${at.port}/status`);
+    const status = (await res.json()) as {
+      rtt: Record<string, { rtt?: { srttMs: number; minMs: number } }>;
+    };
+    for (const [peer, region] of [
+      ['use1', 'us-east-1'],
+      ['apse1', 'ap-southeast-1'],
+    ] as const) {
+      const configured = rttMs(topology.latency, 'eu-west-1', region);
+      const measured = status.rtt[peer]?.rtt?.minMs ?? NaN;
+      expect({
+        peer,
+        configured,
+        close: Math.abs(measured - configured) <= configured * 0.1 + 3,
+      }).toEqual({
+        peer,
+        configured,
+        close: true,
+      });
+    }
+  });
 });
