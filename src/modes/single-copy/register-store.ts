@@ -11,8 +11,17 @@ import { fail, ok } from '../../core/messages/client';
 export class RegisterStore {
   readonly data = new Map<string, Json>();
   private readonly outcomes = new Map<RequestId, ClientResult>();
+  /**
+   * The remembered ids, oldest first, as a ring. Evicting by `outcomes.keys().next()` instead
+   * would be quadratic: V8's Map keeps deleted entries as holes that every fresh iterator
+   * skips, and a 1-hour simulation spent most of its time there.
+   */
+  private readonly order: (RequestId | undefined)[];
+  private next = 0;
 
-  constructor(private readonly rememberUpdates: number) {}
+  constructor(private readonly rememberUpdates: number) {
+    this.order = new Array<RequestId | undefined>(rememberUpdates);
+  }
 
   /** The outcome of an update already applied under this id, if it is remembered. */
   outcome(id: RequestId): ClientResult | undefined {
@@ -20,12 +29,12 @@ export class RegisterStore {
   }
 
   remember(id: RequestId, result: ClientResult): void {
+    if (this.outcomes.has(id)) return;
+    const evicted = this.order[this.next];
+    if (evicted !== undefined) this.outcomes.delete(evicted);
+    this.order[this.next] = id;
+    this.next = (this.next + 1) % this.rememberUpdates;
     this.outcomes.set(id, result);
-    // Maps iterate in insertion order: the first key is the oldest.
-    if (this.outcomes.size > this.rememberUpdates) {
-      const oldest = this.outcomes.keys().next();
-      if (!oldest.done) this.outcomes.delete(oldest.value);
-    }
   }
 
   /**

@@ -34,6 +34,7 @@ export interface SingleCopyConfig {
 
 const FORWARD = 'forward';
 const FORWARDED = 'forward.result';
+const SWEEP = 'forward.sweep';
 const SNAPSHOT_KEY = 'snapshot';
 
 interface LogEntry {
@@ -45,8 +46,12 @@ interface LogEntry {
 
 export class SingleCopy implements Replica {
   private readonly store: RegisterStore;
-  /** Requests this forwarder relayed to the primary, by id → the timer that gives up. */
-  private readonly forwarded = new Map<RequestId, ReturnType<Env['setTimer']>>();
+  /**
+   * Requests this forwarder relayed to the primary, by id → when (local ms), in the order they
+   * were sent. One sweep timer gives up on the overdue ones, rather than a timer per request.
+   */
+  private readonly forwarded = new Map<RequestId, number>();
+  private sweeping = false;
   private readonly forwardTimeoutMs: number;
   private readonly snapshotEvery: number;
 
@@ -79,7 +84,11 @@ export class SingleCopy implements Replica {
       return;
     }
     if (this.forwarded.has(req.id)) return;
-    this.forwarded.set(req.id, this.env.setTimer(this.forwardTimeoutMs, `${FORWARD}:${req.id}`));
+    this.forwarded.set(req.id, this.env.now());
+    if (!this.sweeping) {
+      this.sweeping = true;
+      this.env.setTimer(this.sweepEveryMs(), SWEEP);
+    }
     this.env.emit({ kind: 'forward', request: req.id, to: this.config.primary });
     this.env.send(this.config.primary, { type: FORWARD, body: req as unknown as Json });
   }
@@ -93,20 +102,27 @@ export class SingleCopy implements Replica {
     }
     if (msg.type === FORWARDED && !this.isPrimary) {
       const result = readClientResult(msg.body, 'forward.result');
-      const timer = this.forwarded.get(result.id);
-      if (timer === undefined) return;
-      this.env.cancelTimer(timer);
-      this.forwarded.delete(result.id);
+      if (!this.forwarded.delete(result.id)) return;
       this.env.reply(result.id, result);
     }
   }
 
   onTimer(tag: string): void {
-    if (!tag.startsWith(`${FORWARD}:`)) return;
-    const id = tag.slice(FORWARD.length + 1) as RequestId;
-    if (!this.forwarded.delete(id)) return;
-    // The primary may have applied it: the outcome is unknown, not a failure.
-    this.env.reply(id, info(id, 'timeout', `no answer from the primary ${this.config.primary}`));
+    if (tag !== SWEEP) return;
+    const overdue = this.env.now() - this.forwardTimeoutMs;
+    for (const [id, sentAt] of this.forwarded) {
+      // Insertion order is send order: the first one not overdue ends the sweep.
+      if (sentAt > overdue) break;
+      this.forwarded.delete(id);
+      // The primary may have applied it: the outcome is unknown, not a failure.
+      this.env.reply(id, info(id, 'timeout', `no answer from the primary ${this.config.primary}`));
+    }
+    this.sweeping = this.forwarded.size > 0;
+    if (this.sweeping) this.env.setTimer(this.sweepEveryMs(), SWEEP);
+  }
+
+  private sweepEveryMs(): number {
+    return Math.min(1000, this.forwardTimeoutMs);
   }
 
   /** Run a request at the primary: once per request id, durably before it is answered. */

@@ -9,8 +9,8 @@ export interface SimRunOptions {
   readonly durationMs: number;
   /** Offered load: ops/s per client (open loop), overriding the topology's workload. */
   readonly rate?: number;
-  /** Send peer messages through the envelope codec (default true). */
-  readonly codec?: boolean;
+  /** How peer messages are checked (Simulation's `codec`; default `checked`). */
+  readonly codec?: 'checked' | 'wire' | 'off';
 }
 
 export interface SimRunSummary {

@@ -28,6 +28,7 @@ import { clientEndpointName } from '../../proxy/links';
 import type { Topology } from '../../topology';
 import { formatJsonl, formatJsonlLine } from '../../workload/history/jsonl';
 import type { HistoryOp, Value } from '../../workload/history/op';
+import { checkAndFreeze } from './checked-message';
 import { EventQueue } from './event-queue';
 import { SimNetwork, type Link } from './network';
 import { SimNode } from './node';
@@ -47,11 +48,13 @@ export interface SimulationOptions {
   /** Makes the replica for a node (the mode's factory, bound to its configuration). */
   readonly replica: (env: Env, node: NodeId) => Replica;
   /**
-   * Send every peer message through the envelope codec, as the live runtime does (size and
-   * shape limits, and no object shared between sender and receiver). Default true; off only
-   * for benchmarks of the simulator itself.
+   * How peer messages are checked on their way (DESIGN §2: what live refuses, the simulator
+   * must not accept): `checked` (default) checks each at the sender for what the live decoder
+   * would refuse and shares it frozen (checked-message.ts); `wire` encodes and decodes every
+   * message with the live codec, byte for byte; `off` hands the object over unchecked, to
+   * measure the simulator alone.
    */
-  readonly codec?: boolean;
+  readonly codec?: 'checked' | 'wire' | 'off';
   /** Keep the trace's lines, not just its hash. */
   readonly keepTrace?: boolean;
   /**
@@ -93,6 +96,13 @@ export class Simulation {
   private readonly rng: Rng;
   private readonly held: Held[] = [];
   private readonly inFlight = new Map<RequestId, InFlight>();
+  /**
+   * Client time-outs, one FIFO per time-out length: deadlines are armed in time order, so each
+   * queue is sorted, and one agenda event per queue (at its head's deadline) replaces one per
+   * request — most requests complete, and those events were a third of a long run's work.
+   */
+  private readonly deadlines = new Map<number, { id: RequestId; seq: number; at: number }[]>();
+  private readonly deadlineArmed = new Set<number>();
   private nowMs = 0;
   private nextTimer = 1;
   private nextProcess = 0;
@@ -278,10 +288,7 @@ export class Simulation {
       request.op.f,
       request.op.key,
     );
-    const seq = ++flight.timeoutSeq;
-    this.queue.push(this.nowMs + flight.client.timeoutMs, () =>
-      this.clientTimeout(request.id, seq),
-    );
+    this.armTimeout(flight);
     this.transmit(
       from,
       node,
@@ -351,7 +358,13 @@ export class Simulation {
   private sendPeer(from: SimNode, to: NodeId, msg: PeerMessage): void {
     const target = this.nodes.get(to);
     if (!target) throw new RangeError(`${from.id} sent to unknown node ${to}`);
-    if (!(this.options.codec ?? true)) {
+    const codec = this.options.codec ?? 'checked';
+    if (codec !== 'wire') {
+      const problem = codec === 'checked' ? checkAndFreeze(msg) : undefined;
+      if (problem)
+        throw new Error(
+          `${from.id} → ${to} (${msg.type}): live would refuse this frame: ${problem}`,
+        );
       this.transmit(from.id, to, msg.type, msg, () => this.deliverPeer(target, from.id, msg));
       return;
     }
@@ -437,6 +450,32 @@ export class Simulation {
     }
     node.outstanding.delete(id);
     this.transmit(node.id, to, 'result', result, () => this.complete(id, result));
+  }
+
+  private armTimeout(flight: InFlight): void {
+    const ms = flight.client.timeoutMs;
+    const queue = this.deadlines.get(ms) ?? [];
+    this.deadlines.set(ms, queue);
+    queue.push({ id: flight.request.id, seq: ++flight.timeoutSeq, at: this.nowMs + ms });
+    if (!this.deadlineArmed.has(ms)) this.scheduleDeadlines(ms, queue);
+  }
+
+  private scheduleDeadlines(ms: number, queue: { id: RequestId; seq: number; at: number }[]): void {
+    // Drop the heads that completed in the meantime; arm one event for the first live one.
+    while (queue.length > 0 && this.inFlight.get(queue[0].id)?.timeoutSeq !== queue[0].seq)
+      queue.shift();
+    if (queue.length === 0) {
+      this.deadlineArmed.delete(ms);
+      return;
+    }
+    this.deadlineArmed.add(ms);
+    this.queue.push(queue[0].at, () => {
+      while (queue.length > 0 && queue[0].at <= this.nowMs) {
+        const due = queue.shift() as { id: RequestId; seq: number };
+        this.clientTimeout(due.id, due.seq);
+      }
+      this.scheduleDeadlines(ms, queue);
+    });
   }
 
   private clientTimeout(id: RequestId, seq: number): void {

@@ -35,14 +35,22 @@ export function formatJsonl(ops: readonly HistoryOp[]): string {
 
 /** One record as its line of JSON Lines, newline included: for writers that stream. */
 export function formatJsonlLine(op: HistoryOp): string {
-  // Field by field rather than through an ordered copy: the simulator writes millions.
-  let line = `{"process":${JSON.stringify(op.process)},"type":"${op.type}","f":${JSON.stringify(op.f)}`;
-  if (op.key !== undefined) line += `,"key":${JSON.stringify(op.key)}`;
-  line += `,"value":${JSON.stringify(op.value)},"time":${JSON.stringify(op.time)}`;
-  if (op.region !== undefined) line += `,"region":${JSON.stringify(op.region)}`;
-  if (op.index !== undefined) line += `,"index":${JSON.stringify(op.index)}`;
-  if (op.error !== undefined) line += `,"error":${JSON.stringify(op.error)}`;
+  // Field by field rather than through an ordered copy, with numbers written directly: the
+  // simulator writes millions of these.
+  let line = `{"process":${json(op.process)},"type":"${op.type}","f":${json(op.f)}`;
+  if (op.key !== undefined) line += `,"key":${json(op.key)}`;
+  line += `,"value":${json(op.value)},"time":${json(op.time)}`;
+  if (op.region !== undefined) line += `,"region":${json(op.region)}`;
+  if (op.index !== undefined) line += `,"index":${json(op.index)}`;
+  if (op.error !== undefined) line += `,"error":${json(op.error)}`;
   return `${line}}\n`;
+}
+
+/** JSON.stringify, with a shortcut for finite numbers and null (the same text, faster). */
+function json(v: Value): string {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (v === null) return 'null';
+  return JSON.stringify(v);
 }
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(OP_FIELDS);

@@ -26,6 +26,14 @@ describe('determinism by seed', () => {
     expect(c.summary.traceHash).not.toBe(a.summary.traceHash);
   });
 
+  it('gives the same run whether messages are checked at the sender or sent through the wire codec', () => {
+    const t = topology('three-regions.yaml');
+    const checked = simulate(t, { seed: 3, durationMs: 3000 });
+    const wire = simulate(t, { seed: 3, durationMs: 3000, codec: 'wire' });
+    expect(wire.summary.historyHash).toBe(checked.summary.historyHash);
+    expect(wire.summary.traceHash).toBe(checked.summary.traceHash);
+  });
+
   it('holds across separate processes (the built CLI)', async () => {
     const cli = join(root, 'dist', 'cli', 'main.js');
     const sim = async (seed: string) => {

@@ -215,3 +215,31 @@ describe('delay distributions', () => {
     expect(mean).toBeCloseTo(0.9122 * ((0.235 * 10) / 9) + 0.0878 / 1.66, 2);
   });
 });
+
+describe('messages the live decoder would refuse', () => {
+  it.each([
+    ['a bad type', { type: 'Not A Token', body: null }, 'is not a token'],
+    ['NaN in the body', { type: 'm', body: { x: NaN } }, 'NaN is not JSON'],
+    ['an undefined field', { type: 'm', body: { x: undefined } }, 'a undefined is not JSON'],
+    [
+      'deep nesting',
+      { type: 'm', body: JSON.parse('['.repeat(70) + ']'.repeat(70)) },
+      'nests deeper',
+    ],
+    ['an oversized frame', { type: 'm', body: 'x'.repeat(1024 * 1024) }, 'would exceed'],
+  ])('stop the simulation: %s', (_, msg, problem) => {
+    const { sim, replica } = probes();
+    sim.at(1, () => replica('a').env.send(asNodeId('b'), msg as never));
+    expect(() => sim.runFor(10)).toThrow(problem);
+  });
+
+  it('are frozen once sent, so a mode that mutates one fails loudly', () => {
+    const { sim, replica } = probes();
+    const body = { n: 1 };
+    sim.at(1, () => replica('a').env.send(asNodeId('b'), { type: 'm', body }));
+    sim.runFor(10);
+    expect(() => {
+      (body as { n: number }).n = 2;
+    }).toThrow(TypeError);
+  });
+});
