@@ -19,9 +19,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/modes/**/*.ts'],
+    files: ['src/modes/**/*.ts', 'src/core/**/*.ts'],
     rules: {
-      // Protocols are pure state machines over Env (DESIGN §2): no sockets, files, timers or clock.
+      // Protocols, and the core they build on, are pure state machines over Env (DESIGN §2):
+      // no sockets, files, timers or clock.
       'no-restricted-imports': [
         'error',
         { patterns: ['ws', 'net', 'node:*', 'fs', 'http', 'child_process', '../../runtime/*'] },

@@ -7,7 +7,9 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { Toxiproxy } from 'toxiproxy-node-client';
-import { startToxiproxyServer } from '../src/proxy/server';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Fabric } from '../src/proxy/fabric';
 import { parseTopology, rttMs } from '../src/topology';
 
@@ -128,12 +130,33 @@ function fabricTopology(): string {
   ].join('\n');
 }
 
+/** `geolab toxiproxy --port 0` as a child process; its URL is on its first line. */
+async function startToxiproxyProcess(): Promise<{ url: string; close: () => Promise<void> }> {
+  const cli = join(__dirname, '..', 'dist', 'cli', 'main.js');
+  const child = spawn(process.execPath, [cli, 'toxiproxy', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+  const url = /http:\/\/[^ ]+/.exec(line)?.[0];
+  if (!url) throw new Error(`geolab toxiproxy said: ${line}`);
+  return {
+    url,
+    close: async () => {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const echo = echoServer();
   const sink = sinkServer();
   const echoPort = await listen(echo);
   const sinkPort = await listen(sink);
-  const embedded = await startToxiproxyServer({ port: 0 });
+  // The embedded proxy runs in its own process, as under `geolab up` and as a real
+  // Toxiproxy does: in this one it would share an event loop with the sender and the sink.
+  const embedded = await startToxiproxyProcess();
 
   const echoTargets: Target[] = [
     { name: 'direct', host: '127.0.0.1', port: echoPort },
@@ -162,6 +185,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nthroughput, ${BULK_BYTES / 1024 / 1024} MiB one way (MB/s)`);
+  console.log('(direct: sender and sink share this process; proxied, the proxy has its own)');
   const rates = new Map<string, number>();
   for (const t of sinkTargets) rates.set(t.name, await throughput(t));
   for (const [name, r] of rates) console.log(`${name.padEnd(9)} ${f(r, 0).padStart(6)}`);
