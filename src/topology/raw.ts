@@ -64,6 +64,7 @@ export interface RawTopology {
     concurrency?: number;
     duration?: string;
     mix?: Record<string, number>;
+    levels?: Record<string, string>;
   };
   network?: { host?: string; basePort?: number };
   toxiproxy?: { url?: string; host?: string; port?: number; listenHost?: string };

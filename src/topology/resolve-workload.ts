@@ -84,6 +84,7 @@ export function resolveWorkload(
       durationAt(report, [...path, 'duration'], w.duration, { zero: false }) ??
       WORKLOAD_DEFAULTS.durationMs,
     mix,
+    ...(w.levels === undefined ? {} : { levels: w.levels as Workload['levels'] }),
   };
 }
 

@@ -102,6 +102,8 @@ export interface Workload {
   readonly concurrency: number;
   readonly durationMs: number;
   readonly mix: Readonly<Partial<Record<OperationType, number>>>;
+  /** A consistency level per operation type, sent with each request. */
+  readonly levels?: Readonly<Partial<Record<OperationType, string>>>;
 }
 
 export interface Endpoint {

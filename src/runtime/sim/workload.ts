@@ -34,10 +34,10 @@ export function driveWorkload(
     for (let c = 0; c < region.clients; c++) {
       const streamRng = rng.fork(`client:${region.name}:${clientNumber++}`);
       if (workload.rate !== undefined) {
-        openLoop(sim, region.name, generator, streamRng, workload.rate, start, end);
+        openLoop(sim, region.name, generator, streamRng, workload, start, end);
       } else {
         for (let p = 0; p < workload.concurrency; p++) {
-          closedLoop(sim, sim.client(region.name), generator, streamRng, start, end);
+          closedLoop(sim, sim.client(region.name), generator, streamRng, workload, start, end);
         }
       }
     }
@@ -49,12 +49,14 @@ function closedLoop(
   client: SimClient,
   generator: OpGenerator,
   rng: Rng,
+  workload: Workload,
   start: number,
   end: number,
 ): void {
   const issue = (): void => {
     if (sim.now >= end) return;
-    client.invoke(generator.next(rng), {}, next);
+    const op = generator.next(rng);
+    client.invoke(op, { level: workload.levels?.[op.f] }, next);
   };
   const next = (_: ClientResult): void => issue();
   sim.at(start, issue);
@@ -65,16 +67,17 @@ function openLoop(
   region: string,
   generator: OpGenerator,
   rng: Rng,
-  ratePerSecond: number,
+  workload: Workload,
   start: number,
   end: number,
 ): void {
   const idle: SimClient[] = [];
-  const meanGapMs = 1000 / ratePerSecond;
+  const meanGapMs = 1000 / (workload.rate ?? 1);
   const arrive = (): void => {
     if (sim.now >= end) return;
     const client = idle.pop() ?? sim.client(region);
-    client.invoke(generator.next(rng), {}, () => idle.push(client));
+    const op = generator.next(rng);
+    client.invoke(op, { level: workload.levels?.[op.f] }, () => idle.push(client));
     sim.at(sim.now - meanGapMs * Math.log(1 - rng.next()), arrive);
   };
   sim.at(start - meanGapMs * Math.log(1 - rng.next()), arrive);

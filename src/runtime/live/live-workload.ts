@@ -1,0 +1,216 @@
+import { once } from 'node:events';
+import { WebSocket } from 'ws';
+import type { ClientId, RegionId, RequestId } from '../../core/ids';
+import type { Json } from '../../core/json';
+import {
+  fail,
+  info,
+  type ClientRequest,
+  type ClientResult,
+  type Op,
+} from '../../core/messages/client';
+import {
+  decodeReplicaFrame,
+  encodeClientFrame,
+  requestFrame,
+} from '../../core/messages/client-frame';
+import { Rng } from '../../core/random';
+import type { Topology, Workload } from '../../topology';
+import { OpGenerator } from '../../workload/generator';
+import type { HistoryOp, Value } from '../../workload/history/op';
+
+/**
+ * Clients of every region driving a live cluster through its client proxies, over the same
+ * WebSocket frames as any program: the live counterpart of the simulator's driveWorkload,
+ * with the same generator, loops and history. Each client process runs one op at a time;
+ * an op without an answer within the topology's client timeout is `info`, an error frame
+ * naming the request (never decoded, so never applied) is `fail`, and a connection that
+ * drops with ops outstanding completes them as `info`.
+ */
+export interface LiveWorkloadOptions {
+  readonly topology: Topology;
+  /** Where the clients of `region` reach `node` (the cluster's client proxies). */
+  readonly clientAddress: (region: string, node: string) => { host: string; port: number };
+  readonly durationMs: number;
+  readonly workload?: Partial<Workload>;
+  readonly seed?: number | string;
+}
+
+interface Connection {
+  readonly socket: WebSocket;
+  readonly waiting: Map<RequestId, (r: ClientResult) => void>;
+}
+
+export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<HistoryOp[]> {
+  const { topology } = options;
+  const workload: Workload = { ...topology.workload, ...options.workload };
+  const generator = new OpGenerator(workload);
+  const rng = new Rng(options.seed ?? 1);
+  const history: HistoryOp[] = [];
+  const started = performance.now();
+  const now = () => Math.round((performance.now() - started) * 1000) / 1000;
+  const end = options.durationMs;
+  let nextProcess = 0;
+  let nextClient = 0;
+  const connections: Connection[] = [];
+  const loops: Promise<void>[] = [];
+
+  for (const region of topology.regions) {
+    if (region.clients === 0) continue;
+    const local = region.nodes.length > 0 ? region.nodes : [topology.nodes[0].id];
+    for (let c = 0; c < region.clients; c++) {
+      const clientNumber = nextClient++;
+      const clientId = `c${clientNumber}` as ClientId;
+      const node = local[clientNumber % local.length];
+      const conn = await connect(options.clientAddress(region.name, node));
+      connections.push(conn);
+      const stream = rng.fork(`client:${region.name}:${clientNumber}`);
+      let seq = 0;
+      const invoke = (process: number, op: Op): Promise<ClientResult> => {
+        const request: ClientRequest = {
+          id: `${clientId}:${++seq}` as RequestId,
+          client: clientId,
+          region: region.name as RegionId,
+          op,
+          ...(workload.levels?.[op.f] === undefined ? {} : { level: workload.levels[op.f] }),
+        };
+        record(history, process, 'invoke', op, null, now(), region.name);
+        return send(conn, request, topology.clientTimeoutMs);
+      };
+      const complete = (process: number, op: Op, result: ClientResult): number => {
+        record(
+          history,
+          process,
+          result.type,
+          op,
+          result.type === 'ok' ? okValue(op, result.value) : null,
+          now(),
+          region.name,
+          result.type === 'ok' ? undefined : result.error,
+        );
+        // A process whose op ended unknown may still have it in flight: a fresh number keeps
+        // every process's history sequential, as Jepsen does.
+        return result.type === 'info' ? nextProcess++ : process;
+      };
+      if (workload.rate === undefined) {
+        for (let p = 0; p < workload.concurrency; p++) {
+          loops.push(
+            (async () => {
+              let process = nextProcess++;
+              while (now() < end) {
+                const op = generator.next(stream);
+                process = complete(process, op, await invoke(process, op));
+              }
+            })(),
+          );
+        }
+      } else {
+        loops.push(
+          openLoop(
+            workload.rate,
+            end,
+            now,
+            stream,
+            () => nextProcess++,
+            async (process) => {
+              const op = generator.next(stream);
+              return complete(process, op, await invoke(process, op));
+            },
+          ),
+        );
+      }
+    }
+  }
+  await Promise.all(loops);
+  for (const c of connections) c.socket.close();
+  // Records were appended in completion order of the event loop, which is time order.
+  return history;
+}
+
+/** Poisson arrivals at `rate` per second, each on an idle process or a new one. */
+async function openLoop(
+  rate: number,
+  end: number,
+  now: () => number,
+  rng: Rng,
+  newProcess: () => number,
+  run: (process: number) => Promise<number>,
+): Promise<void> {
+  const idle: number[] = [];
+  const running: Promise<void>[] = [];
+  let due = now();
+  while (true) {
+    due += (-1000 / rate) * Math.log(1 - rng.next());
+    if (due >= end) break;
+    const wait = due - now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const process = idle.pop() ?? newProcess();
+    running.push(run(process).then((next) => void idle.push(next)));
+  }
+  await Promise.all(running);
+}
+
+async function connect(at: { host: string; port: number }): Promise<Connection> {
+  const socket = new WebSocket(`ws://${at.host}:${at.port}/client`, { perMessageDeflate: false });
+  const waiting = new Map<RequestId, (r: ClientResult) => void>();
+  socket.on('error', () => undefined);
+  socket.on('message', (data: Buffer) => {
+    const decoded = decodeReplicaFrame(data);
+    if (!decoded.ok) return;
+    const frame = decoded.value;
+    if (frame.kind === 'result') waiting.get(frame.result.id)?.(frame.result);
+    // An error frame naming a request: the replica never decoded it, so it never applied it.
+    if (frame.kind === 'error' && frame.id !== undefined) {
+      waiting.get(frame.id)?.(fail(frame.id, 'invalid-request', frame.message));
+    }
+  });
+  socket.on('close', () => {
+    for (const [id, done] of waiting) done(info(id, 'connection-lost'));
+  });
+  await once(socket, 'open');
+  return { socket, waiting };
+}
+
+function send(conn: Connection, request: ClientRequest, timeoutMs: number): Promise<ClientResult> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(info(request.id, 'timeout')), timeoutMs);
+    const finish = (result: ClientResult) => {
+      if (!conn.waiting.delete(request.id)) return;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    conn.waiting.set(request.id, finish);
+    if (conn.socket.readyState !== WebSocket.OPEN) {
+      finish(info(request.id, 'connection-lost'));
+      return;
+    }
+    conn.socket.send(encodeClientFrame(requestFrame(request)));
+  });
+}
+
+function record(
+  history: HistoryOp[],
+  process: number,
+  type: HistoryOp['type'],
+  op: Op,
+  okRead: Value,
+  time: number,
+  region: string,
+  error?: string,
+): void {
+  const value: Value = type === 'ok' ? okRead : op.f === 'read' ? null : (op.value as Value);
+  history.push({
+    process,
+    type,
+    f: op.f,
+    key: op.key,
+    value,
+    time,
+    region,
+    ...(error === undefined ? {} : { error }),
+  });
+}
+
+function okValue(op: Op, returned: Json): Value {
+  return op.f === 'read' ? (returned as Value) : (op.value as Value);
+}
