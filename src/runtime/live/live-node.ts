@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -66,6 +67,11 @@ export class LiveNode {
   private readonly region: string;
   private nextTimer = 1;
   private nextHttp = 1;
+  /**
+   * HTTP requests get ids from this process: a boot token keeps them from repeating after a
+   * restart, where a deduplicating replica would answer a new request with an old outcome.
+   */
+  private readonly boot = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   private clockSkewMs = 0;
   private role = 'starting';
   private leader: string | null = null;
@@ -310,7 +316,7 @@ export class LiveNode {
       sendJson(res, 200, this.status());
       return;
     }
-    const id = `http:${this.options.node}:${this.nextHttp++}` as RequestId;
+    const id = `http:${this.options.node}:${this.boot}:${this.nextHttp++}` as RequestId;
     const region = (headerValue(req, 'x-geolab-region') ?? this.region) as ClientRequest['region'];
     const request: ClientRequest = {
       id,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import type { ClientId, RegionId, RequestId } from '../../core/ids';
@@ -52,6 +53,9 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   const end = options.durationMs;
   let nextProcess = 0;
   let nextClient = 0;
+  // Request ids must never repeat across runs: a replica that deduplicates by id (and keeps
+  // the ids across restarts) would answer a new request with an old outcome.
+  const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const connections: Connection[] = [];
   const loops: Promise<void>[] = [];
 
@@ -60,7 +64,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
     const local = region.nodes.length > 0 ? region.nodes : [topology.nodes[0].id];
     for (let c = 0; c < region.clients; c++) {
       const clientNumber = nextClient++;
-      const clientId = `c${clientNumber}` as ClientId;
+      const clientId = `${run}-c${clientNumber}` as ClientId;
       const node = local[clientNumber % local.length];
       const conn = await connect(options.clientAddress(region.name, node));
       connections.push(conn);

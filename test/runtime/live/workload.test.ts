@@ -82,7 +82,7 @@ describe('a live workload', () => {
       expect(fromEu.length).toBeGreaterThan(5);
       expect(fromEu.every((h) => h.type === 'info' && h.error === 'timeout')).toBe(true);
       const fromUs = history.filter((h) => h.region === 'us-east-1' && h.type !== 'invoke');
-      expect(fromUs.every((h) => h.type === 'ok')).toBe(true);
+      expect(fromUs.filter((h) => h.type !== 'ok')).toEqual([]);
     } finally {
       await cluster.fabric.heal();
     }
