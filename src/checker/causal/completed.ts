@@ -1,5 +1,5 @@
 import {
-  isClient,
+  forEachOperation,
   showValue,
   type HistoryOp,
   type Key,
@@ -29,7 +29,6 @@ export interface CompletedOp {
 /** Pairs invocations with completions, in completion order (ops never completed last). */
 export function completedOps(history: readonly HistoryOp[]): CompletedOp[] {
   const out: CompletedOp[] = [];
-  const inFlight = new Map<ProcessId, number>();
   const add = (invokeAt: number, completeAt: number): void => {
     const invoke = history[invokeAt];
     const completion = completeAt < 0 ? undefined : history[completeAt];
@@ -49,18 +48,7 @@ export function completedOps(history: readonly HistoryOp[]): CompletedOp[] {
       completion: completeAt,
     });
   };
-  history.forEach((op, i) => {
-    if (!isClient(op)) return;
-    if (op.type === 'invoke') {
-      inFlight.set(op.process, i);
-      return;
-    }
-    const invokeAt = inFlight.get(op.process);
-    if (invokeAt === undefined) return;
-    inFlight.delete(op.process);
-    add(invokeAt, i);
-  });
-  for (const invokeAt of inFlight.values()) add(invokeAt, -1);
+  forEachOperation(history, add);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import {
   HistoryError,
-  isClient,
+  forEachOperation,
   type HistoryOp,
   type Key,
   type ProcessId,
@@ -39,7 +39,6 @@ export function collectOperations<S, I, O>(
   lines?: readonly number[],
 ): Partition<I, O>[] {
   const partitions = new Map<Key | undefined, Operation<I, O>[]>();
-  const inFlight = new Map<ProcessId, number>();
   const add = (invokeAt: number, completeAt: number): void => {
     const invoke = history[invokeAt];
     const completion = completeAt < 0 ? undefined : history[completeAt];
@@ -65,18 +64,7 @@ export function collectOperations<S, I, O>(
       completion: completeAt,
     });
   };
-  history.forEach((op, i) => {
-    if (!isClient(op)) return;
-    if (op.type === 'invoke') {
-      inFlight.set(op.process, i);
-      return;
-    }
-    const invokeAt = inFlight.get(op.process);
-    if (invokeAt === undefined) return; // checkWellFormed reports this; nothing to pair here
-    inFlight.delete(op.process);
-    add(invokeAt, i);
-  });
-  for (const invokeAt of inFlight.values()) add(invokeAt, -1);
+  forEachOperation(history, add);
   // Numbered in invocation order, so that the linearized set is mostly a run of leading ones.
   const byCall = (x: Operation<I, O>, y: Operation<I, O>): number =>
     x.call - y.call || x.invoke - y.invoke;

@@ -14,3 +14,4 @@ export {
 export * from './edn';
 export { readEdn, type EdnForm } from './edn-read';
 export { printEdn } from './edn-print';
+export { forEachOperation } from './pairs';
