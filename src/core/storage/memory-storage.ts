@@ -6,6 +6,7 @@
  */
 import { deepFreeze, type Json } from '../json';
 import { checkHardStateKey, type DurableStorage } from './durable-storage';
+import { checkLogBound, entriesOf, entryOf, lastIndexOf } from './log-view';
 
 type Write =
   | { readonly kind: 'append'; readonly entries: readonly Json[] }
@@ -77,21 +78,15 @@ export class MemoryStorage implements DurableStorage {
   }
 
   lastIndex(): number {
-    return this.current.first + this.current.log.length - 1;
+    return lastIndexOf(this.current);
   }
 
   entry(index: number): Json | undefined {
-    if (!Number.isInteger(index) || index < this.firstIndex() || index > this.lastIndex()) {
-      return undefined;
-    }
-    return this.current.log[index - this.current.first];
+    return entryOf(this.current, index);
   }
 
   entries(from: number, to: number): readonly Json[] {
-    this.checkBound('from', from);
-    this.checkBound('to', to);
-    if (to < from) throw new RangeError(`entries(${from}, ${to}): to < from`);
-    return this.current.log.slice(from - this.current.first, to - this.current.first);
+    return entriesOf(this.current, from, to);
   }
 
   append(entries: readonly Json[]): void {
@@ -101,7 +96,7 @@ export class MemoryStorage implements DurableStorage {
   }
 
   truncate(from: number): void {
-    this.checkBound('from', from);
+    checkLogBound(this.current, 'from', from);
     if (from === this.lastIndex() + 1) return;
     this.write({ kind: 'truncate', from });
   }
@@ -156,13 +151,5 @@ export class MemoryStorage implements DurableStorage {
   private write(w: Write): void {
     apply(this.current, w);
     this.journal.push(w);
-  }
-
-  private checkBound(name: string, index: number): void {
-    if (!Number.isInteger(index) || index < this.firstIndex() || index > this.lastIndex() + 1) {
-      throw new RangeError(
-        `${name} = ${index} outside [${this.firstIndex()}, ${this.lastIndex() + 1}] (firstIndex, lastIndex + 1)`,
-      );
-    }
   }
 }

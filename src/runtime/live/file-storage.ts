@@ -67,6 +67,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { deepFreeze, type Json } from '../../core/json';
 import { checkHardStateKey, type DurableStorage } from '../../core/storage/durable-storage';
+import { checkLogBound, entriesOf, entryOf, lastIndexOf } from '../../core/storage/log-view';
 
 export const JOURNAL_FILE = 'journal';
 export const JOURNAL_TEMP_FILE = 'journal.tmp';
@@ -204,21 +205,15 @@ export class FileStorage implements DurableStorage {
   }
 
   lastIndex(): number {
-    return this.state.first + this.state.log.length - 1;
+    return lastIndexOf(this.state);
   }
 
   entry(index: number): Json | undefined {
-    if (!Number.isInteger(index) || index < this.firstIndex() || index > this.lastIndex()) {
-      return undefined;
-    }
-    return this.state.log[index - this.state.first];
+    return entryOf(this.state, index);
   }
 
   entries(from: number, to: number): readonly Json[] {
-    checkBound(this.state, 'from', from);
-    checkBound(this.state, 'to', to);
-    if (to < from) throw new RangeError(`entries(${from}, ${to}): to < from`);
-    return this.state.log.slice(from - this.state.first, to - this.state.first);
+    return entriesOf(this.state, from, to);
   }
 
   append(entries: readonly Json[]): void {
@@ -229,7 +224,7 @@ export class FileStorage implements DurableStorage {
 
   truncate(from: number): void {
     this.checkUsable();
-    checkBound(this.state, 'from', from);
+    checkLogBound(this.state, 'from', from);
     if (from === this.lastIndex() + 1) return;
     this.write({ kind: 'truncate', from });
   }
@@ -360,15 +355,6 @@ function checkOptions(options: FileStorageOptions): void {
   // past the minimum would rewrite it; from 1.5 on a rewrite removes half its size in dead bytes.
   if (!(rewriteRatio >= 1.5)) {
     throw new RangeError(`rewriteRatio = ${rewriteRatio}: expected a number ≥ 1.5 (default 2)`);
-  }
-}
-
-function checkBound(state: State, name: string, index: number): void {
-  const last = state.first + state.log.length - 1;
-  if (!Number.isInteger(index) || index < state.first || index > last + 1) {
-    throw new RangeError(
-      `${name} = ${index} outside [${state.first}, ${last + 1}] (firstIndex, lastIndex + 1)`,
-    );
   }
 }
 
@@ -548,7 +534,7 @@ function parseRecord(json: string, state: State, first: boolean): JournalRecord 
     case 'truncate': {
       const from = 'from' in r ? r.from : undefined;
       if (typeof from !== 'number') throw new Error('truncate without "from"');
-      checkBound(state, 'from', from);
+      checkLogBound(state, 'from', from);
       return { kind: 'truncate', from };
     }
     case 'compact': {
