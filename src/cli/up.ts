@@ -58,9 +58,16 @@ export function upCommand(): Command {
         try {
           nodes = await cluster.start();
         } catch (err) {
-          log(`geolab up: ${(err as Error).message}`);
+          const message = (err as Error).message;
+          // A port someone else holds is the user's to fix: bad input, exit 2, with the way out.
+          const portInUse = /address already in use|EADDRINUSE/.test(message);
+          const hint = portInUse
+            ? ` (another geolab up or Toxiproxy holds it: stop it, set toxiproxy.port or network.basePort in ${file} (0 picks free ports), or pass --toxiproxy URL)`
+            : '';
+          log(`geolab up: ${message}${hint}`);
           await cluster.stop();
-          process.exit((err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 2 : 1);
+          const badInput = portInUse || (err as { exitCode?: number }).exitCode === 2;
+          process.exit(badInput ? 2 : 1);
         }
         const clients = topology.regions.flatMap((r) =>
           topology.nodes.map((n) => {

@@ -123,9 +123,17 @@ export class Cluster {
     return new Promise((resolve, reject) => {
       proc.on('exit', (code, signal) => {
         child.exited = true;
-        if (!this.stopping)
-          this.options.log(`replica ${id} exited (${signal ?? `code ${String(code)}`})`);
-        reject(new Error(`replica ${id} exited before it listened`));
+        const how = signal ?? `code ${String(code)}`;
+        if (child.port === undefined) {
+          // It said why on stderr; its exit code 2 (bad input) is passed on to `geolab up`.
+          reject(
+            Object.assign(new Error(`replica ${id} could not start (exit ${how})`), {
+              exitCode: code,
+            }),
+          );
+        } else if (!this.stopping) {
+          this.options.log(`replica ${id} exited (${how})`);
+        }
       });
       createInterface({ input: proc.stdout }).on('line', (line) => {
         let msg: { kind?: string; port?: number; event?: unknown };

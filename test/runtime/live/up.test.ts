@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -95,6 +97,31 @@ describe('geolab up', () => {
       if (up.exitCode === null) up.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('refuses a port someone else holds as bad input: one line, exit 2, nothing left running', async () => {
+    const holder = createServer();
+    holder.listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const port = (holder.address() as AddressInfo).port;
+    const file = join(data, 'clash.yaml');
+    writeFileSync(
+      file,
+      `regions:\n  - name: us-east-1\n    replicas: 1\nlatency: { preset: aws }\nreplication: { mode: single-copy }\nnetwork: { basePort: 0 }\ntoxiproxy: { port: ${port} }\n`,
+    );
+    try {
+      const up = spawn(process.execPath, [cli, 'up', file, '--data', join(data, 'clash')], {
+        cwd: root,
+      });
+      let stderr = '';
+      up.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = (await once(up, 'exit')) as [number];
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/address already in use \(another geolab up or Toxiproxy holds it/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      holder.close();
+    }
+  }, 30_000);
 
   it('leaves no replica behind when the orchestrator itself is killed', async () => {
     const up = spawn(
