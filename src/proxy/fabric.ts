@@ -1,6 +1,6 @@
 import { Toxiproxy, ToxiproxyError, type ICreateToxicBody } from 'toxiproxy-node-client';
 import type { Topology } from '../topology';
-import { KeyedQueue, mapLimit } from './limit';
+import { KeyedQueue, mapLimit, Semaphore } from './limit';
 import {
   complement,
   dialAddress,
@@ -67,7 +67,15 @@ const FAULT_TOXIC: Record<
 };
 
 export class Fabric {
+  /**
+   * Operations on one proxy run in call order (the queue); at most `concurrency` API calls
+   * are in flight over all proxies (the semaphore, taken inside each queued operation). Every
+   * call enqueues all its proxies before it awaits anything, so a partition() issued right
+   * after a heal() queues behind the removal on every proxy, not just on the first few.
+   */
   private readonly queue = new KeyedQueue();
+  private readonly slots: Semaphore;
+  private readonly dialledByClients: ReadonlySet<string>;
   /** Fault toxics this fabric put on each proxy, and the proxies it disabled. */
   private readonly faults = new Map<string, Set<string>>();
   private readonly disabled = new Set<string>();
@@ -78,8 +86,13 @@ export class Fabric {
     private readonly client: Toxiproxy,
     private readonly plan: readonly PlannedProxy[],
     private readonly listen: ReadonlyMap<string, { host: string; port: number }>,
-    private readonly concurrency: number,
-  ) {}
+    concurrency: number,
+  ) {
+    this.slots = new Semaphore(concurrency);
+    this.dialledByClients = new Set(
+      plan.filter((p) => p.src.kind === 'clients').map((p) => p.name),
+    );
+  }
 
   /**
    * Create (or re-create, replacing same-named leftovers) every proxy of the topology and
@@ -132,17 +145,18 @@ export class Fabric {
         jitter: Math.round(p[stream].jitterMs),
       }));
     });
-    await mapLimit(
-      base.filter((b) => b.latency > 0 || b.jitter > 0),
-      concurrency,
-      ({ proxy, stream, latency, jitter }) =>
-        fabric.putToxic(proxy, {
-          name: `${BASE_LATENCY}_${stream}`,
-          type: 'latency',
-          stream,
-          toxicity: 1,
-          attributes: { latency, jitter },
-        }),
+    await Promise.all(
+      base
+        .filter((b) => b.latency > 0 || b.jitter > 0)
+        .map(({ proxy, stream, latency, jitter }) =>
+          fabric.putToxic(proxy, {
+            name: `${BASE_LATENCY}_${stream}`,
+            type: 'latency',
+            stream,
+            toxicity: 1,
+            attributes: { latency, jitter },
+          }),
+        ),
     );
     return fabric;
   }
@@ -169,18 +183,20 @@ export class Fabric {
     const streams = this.streams(a, b, options.oneWay ?? false);
     if (mode === 'refuse') {
       const names = [...new Set(streams.map((s) => s.proxy))];
-      await mapLimit(names, this.concurrency, (name) => this.setEnabled(name, false));
+      await Promise.all(names.map((name) => this.setEnabled(name, false)));
       return;
     }
     const toxic = FAULT_TOXIC[mode];
-    await mapLimit(streams, this.concurrency, (s) =>
-      this.putToxic(s.proxy, {
-        name: `${toxic.name}_${s.stream}`,
-        type: toxic.type as ICreateToxicBody<object>['type'],
-        stream: s.stream,
-        toxicity: 1,
-        attributes: toxic.attributes,
-      }),
+    await Promise.all(
+      streams.map((s) =>
+        this.putToxic(s.proxy, {
+          name: `${toxic.name}_${s.stream}`,
+          type: toxic.type as ICreateToxicBody<object>['type'],
+          stream: s.stream,
+          toxicity: 1,
+          attributes: toxic.attributes,
+        }),
+      ),
     );
   }
 
@@ -191,27 +207,31 @@ export class Fabric {
 
   /** Add latency to the bytes from one group to another, on top of the topology's. */
   async addLatency(from: GroupSpec, to: GroupSpec, latencyMs: number, jitterMs = 0): Promise<void> {
-    await mapLimit(this.streams(from, to, true), this.concurrency, (s) =>
-      this.putToxic(s.proxy, {
-        name: `geolab_extra_latency_${s.stream}`,
-        type: 'latency',
-        stream: s.stream,
-        toxicity: 1,
-        attributes: { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) },
-      }),
+    await Promise.all(
+      this.streams(from, to, true).map((s) =>
+        this.putToxic(s.proxy, {
+          name: `geolab_extra_latency_${s.stream}`,
+          type: 'latency',
+          stream: s.stream,
+          toxicity: 1,
+          attributes: { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) },
+        }),
+      ),
     );
   }
 
   /** Limit the bytes from one group to another to `rateKBps` kilobytes (1000 B) per second. */
   async limitBandwidth(from: GroupSpec, to: GroupSpec, rateKBps: number): Promise<void> {
-    await mapLimit(this.streams(from, to, true), this.concurrency, (s) =>
-      this.putToxic(s.proxy, {
-        name: `geolab_bandwidth_${s.stream}`,
-        type: 'bandwidth',
-        stream: s.stream,
-        toxicity: 1,
-        attributes: { rate: Math.round(rateKBps) },
-      }),
+    await Promise.all(
+      this.streams(from, to, true).map((s) =>
+        this.putToxic(s.proxy, {
+          name: `geolab_bandwidth_${s.stream}`,
+          type: 'bandwidth',
+          stream: s.stream,
+          toxicity: 1,
+          attributes: { rate: Math.round(rateKBps) },
+        }),
+      ),
     );
   }
 
@@ -224,14 +244,18 @@ export class Fabric {
     this.faults.clear();
     this.disabled.clear();
     const touched = [...new Set([...toxics.keys(), ...disabled])];
-    await mapLimit(touched, this.concurrency, (name) =>
-      this.queue.run(name, async () => {
-        if (disabled.has(name)) await this.updateProxy(name, true);
-        for (const toxic of toxics.get(name) ?? []) {
-          const path = `${this.proxyPath(name)}/toxics/${encodeURIComponent(toxic)}`;
-          await this.call(() => this.client.getApi().delete(path), [404]);
-        }
-      }),
+    await Promise.all(
+      touched.map((name) =>
+        this.queue.run(name, () =>
+          this.slots.use(async () => {
+            if (disabled.has(name)) await this.updateProxy(name, true);
+            for (const toxic of toxics.get(name) ?? []) {
+              const path = `${this.proxyPath(name)}/toxics/${encodeURIComponent(toxic)}`;
+              await this.call(() => this.client.getApi().delete(path), [404]);
+            }
+          }),
+        ),
+      ),
     );
   }
 
@@ -249,9 +273,13 @@ export class Fabric {
 
   /** Delete every proxy of this fabric (closing its connections). */
   async destroy(): Promise<void> {
-    await mapLimit(this.plan, this.concurrency, (p) =>
-      this.queue.run(p.name, () =>
-        this.call(() => this.client.getApi().delete(this.proxyPath(p.name)), [404]),
+    await Promise.all(
+      this.plan.map((p) =>
+        this.queue.run(p.name, () =>
+          this.slots.use(() =>
+            this.call(() => this.client.getApi().delete(this.proxyPath(p.name)), [404]),
+          ),
+        ),
       ),
     );
   }
@@ -260,7 +288,12 @@ export class Fabric {
     const from = resolveGroup(this.topology, a);
     const to = b === undefined ? complement(this.topology, from) : resolveGroup(this.topology, b);
     const there = streamsBetween(this.plan, from, to);
-    return oneWay ? there : [...there, ...streamsBetween(this.plan, to, from)];
+    if (!oneWay) return [...there, ...streamsBetween(this.plan, to, from)];
+    // One-way A↛B: replicas send on the links they dialled, so A's messages to B are on the
+    // upstream of A's proxies. The downstream of B's proxies to A carries only WebSocket
+    // handshake and control frames of B's own link: cutting it would break B → A as soon as B
+    // redialled. Client proxies carry the answers downstream, so there it is cut.
+    return there.filter((s) => s.stream === 'upstream' || this.dialledByClients.has(s.proxy));
   }
 
   private proxyPath(name: string): string {
@@ -276,22 +309,24 @@ export class Fabric {
       set.add(body.name);
       this.faults.set(proxy, set);
     }
-    return this.queue.run(proxy, async () => {
-      const api = this.client.getApi();
-      const created = await this.call(
-        () => api.post(`${this.proxyPath(proxy)}/toxics`, body),
-        [409],
-      );
-      if (created === undefined) {
-        await this.call(() => api.post(`${this.proxyPath(proxy)}/toxics/${body.name}`, body));
-      }
-    });
+    return this.queue.run(proxy, () =>
+      this.slots.use(async () => {
+        const api = this.client.getApi();
+        const created = await this.call(
+          () => api.post(`${this.proxyPath(proxy)}/toxics`, body),
+          [409],
+        );
+        if (created === undefined) {
+          await this.call(() => api.post(`${this.proxyPath(proxy)}/toxics/${body.name}`, body));
+        }
+      }),
+    );
   }
 
   private setEnabled(proxy: string, enabled: boolean): Promise<void> {
     if (enabled) this.disabled.delete(proxy);
     else this.disabled.add(proxy);
-    return this.queue.run(proxy, () => this.updateProxy(proxy, enabled));
+    return this.queue.run(proxy, () => this.slots.use(() => this.updateProxy(proxy, enabled)));
   }
 
   private async updateProxy(proxy: string, enabled: boolean): Promise<void> {

@@ -31,3 +31,22 @@ export class KeyedQueue {
     return result;
   }
 }
+
+/** At most `limit` operations at once; the rest wait their turn in arrival order. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async use<R>(op: () => Promise<R>): Promise<R> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await op();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}

@@ -213,9 +213,9 @@ describe('the link fabric on the embedded Toxiproxy', () => {
       'geolab_latency_downstream',
       'geolab_latency_upstream',
     ]);
-    // Bytes from ap-southeast-1 to us-east-1 also flow back on us-east-1's own connections.
+    // Directional faults sit on the upstream of the sender's own links (DESIGN §3): the
+    // downstream of us-east-1's links to ap-southeast-1 carries only its own control frames.
     expect(toxics('use1-a__apse1-a')).toEqual([
-      'geolab_bandwidth_downstream',
       'geolab_extra_latency_upstream',
       'geolab_latency_downstream',
       'geolab_latency_upstream',
@@ -236,5 +236,45 @@ describe('the link fabric on the embedded Toxiproxy', () => {
     await fabric.heal();
     await send('use1-a', 'apse1-a', 'after-refuse;');
     expect(await arrives(nodes.get('apse1-a')!, 'after-refuse;', 1000)).toBe(true);
+  });
+});
+
+describe('the fabric under a heal racing a partition', () => {
+  it('applies calls to every proxy in call order, past the concurrency limit', async () => {
+    const text = `
+regions:
+  - name: us-east-1
+    replicas: [a1, a2, a3, a4]
+  - name: eu-west-1
+    replicas: [b1, b2, b3, b4]
+latency: { preset: aws }
+replication: { mode: single-copy }
+`;
+    const parsed = parseTopology(text, 'race.yaml');
+    if (!parsed.ok) throw new Error('topology');
+    const t = parsed.topology;
+    const server = await startToxiproxyServer({ port: 0 });
+    // Nothing listens upstream: this test only reads the toxics back.
+    const upstreams = new Map(t.nodes.map((n, i) => [n.id, `127.0.0.1:${40000 + i}`]));
+    const fabric = await Fabric.create(t, server.url, { upstreams, concurrency: 2 });
+    try {
+      await fabric.partition(['a1']);
+      // heal() then the same partition again without waiting in between: the removal of the
+      // old toxics must not overtake the new ones, or some proxies would be left uncut.
+      await Promise.all([fabric.heal(), fabric.partition(['a1'])]);
+      const snap = await fabric.snapshot();
+      const faulty = [...snap].filter(([, s]) =>
+        s.toxics.some((x) => !x.name.startsWith('geolab_latency')),
+      );
+      const names = faulty.map(([name]) => name);
+      expect(names.every((n) => n.startsWith('a1__') || n.endsWith('__a1'))).toBe(true);
+      expect(names).toHaveLength(2 * 7 + 2); // a1 to and from its 7 peers, and both client proxies to a1
+      expect(
+        faulty.every(([, s]) => s.toxics.every((x) => !x.name.startsWith('geolab_hold'))),
+      ).toBe(true);
+    } finally {
+      await fabric.destroy();
+      await server.close();
+    }
   });
 });

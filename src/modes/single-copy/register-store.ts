@@ -28,6 +28,17 @@ export class RegisterStore {
     return this.outcomes.get(id);
   }
 
+  /** The remembered outcomes, oldest first: what a snapshot must keep for deduplication. */
+  remembered(): [RequestId, ClientResult][] {
+    const out: [RequestId, ClientResult][] = [];
+    for (let i = 0; i < this.rememberUpdates; i++) {
+      const id = this.order[(this.next + i) % this.rememberUpdates];
+      const result = id === undefined ? undefined : this.outcomes.get(id);
+      if (id !== undefined && result !== undefined) out.push([id, result]);
+    }
+    return out;
+  }
+
   remember(id: RequestId, result: ClientResult): void {
     if (this.outcomes.has(id)) return;
     const evicted = this.order[this.next];

@@ -83,8 +83,8 @@ export class SingleCopy implements Replica {
       this.env.reply(req.id, this.execute(req));
       return;
     }
-    if (this.forwarded.has(req.id)) return;
-    this.forwarded.set(req.id, this.env.now());
+    // A retry re-sends the forward (the first may have been lost); the primary deduplicates.
+    if (!this.forwarded.has(req.id)) this.forwarded.set(req.id, this.env.now());
     if (!this.sweeping) {
       this.sweeping = true;
       this.env.setTimer(this.sweepEveryMs(), SWEEP);
@@ -147,7 +147,13 @@ export class SingleCopy implements Replica {
     const storage = this.env.storage;
     const last = storage.lastIndex();
     if (last - storage.firstIndex() + 1 < this.snapshotEvery) return;
-    storage.put(SNAPSHOT_KEY, { index: last, data: [...this.store.data] as unknown as Json });
+    // The outcomes go with the data: after a restart, a retry of an update the snapshot covers
+    // must still be recognised, or it would apply twice.
+    storage.put(SNAPSHOT_KEY, {
+      index: last,
+      data: [...this.store.data] as unknown as Json,
+      outcomes: this.store.remembered() as unknown as Json,
+    });
     storage.compact(last);
     storage.sync();
   }
@@ -159,6 +165,12 @@ export class SingleCopy implements Replica {
     if (isJsonObject(snapshot) && Array.isArray(snapshot.data)) {
       for (const pair of snapshot.data as readonly (readonly [string, Json])[]) {
         this.store.data.set(pair[0], pair[1]);
+      }
+      for (const [id, result] of (snapshot.outcomes ?? []) as unknown as [
+        RequestId,
+        ClientResult,
+      ][]) {
+        this.store.remember(id, result);
       }
     }
     for (const raw of storage.entries(storage.firstIndex(), storage.lastIndex() + 1)) {

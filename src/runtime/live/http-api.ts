@@ -27,7 +27,13 @@ export type HttpCall =
 
 /** Turn an HTTP request (its body already read) into an operation, or say what is wrong. */
 export function parseHttpCall(method: string, url: string, body: string): HttpCall {
-  const parsed = new URL(url, 'http://replica');
+  const parsed = parseUrl(url);
+  if (!parsed)
+    return {
+      kind: 'error',
+      status: 400,
+      message: `not a request path: ${JSON.stringify(url.slice(0, 80))}`,
+    };
   const level = parsed.searchParams.get('consistency') ?? undefined;
   if (level !== undefined && !LEVEL_PATTERN.test(level)) {
     return {
@@ -155,4 +161,13 @@ function notAllowed(method: string, path: string, allowed: string): HttpCall {
     status: 405,
     message: `${method} is not allowed on ${path} (${allowed})`,
   };
+}
+
+/** A request target as a URL, or undefined when it is not one (`//`, `http://[`): never throws. */
+export function parseUrl(target: string): URL | undefined {
+  try {
+    return new URL(target, 'http://replica');
+  } catch {
+    return undefined;
+  }
 }

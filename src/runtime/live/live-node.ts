@@ -25,7 +25,7 @@ import { withRttProbe, type RttProbe } from '../../core/rtt/rtt-probe';
 import type { DurableStorage } from '../../core/storage/durable-storage';
 import type { Topology } from '../../topology';
 import type { ReplicaMaker } from '../modes';
-import { parseHttpCall, readBody, sendJson, statusOf } from './http-api';
+import { parseHttpCall, parseUrl, readBody, sendJson, statusOf } from './http-api';
 import { PeerLinks } from './peer-links';
 
 /**
@@ -101,9 +101,14 @@ export class LiveNode {
       maxPayload: DEFAULT_MAX_FRAME_BYTES,
       perMessageDeflate: false,
     });
-    this.http = createServer((req, res) => void this.onHttp(req, res));
+    this.http = createServer((req, res) => {
+      this.onHttp(req, res).catch((err: unknown) => {
+        this.options.log(`bug: HTTP handler threw: ${(err as Error).stack ?? String(err)}`);
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
+    });
     this.http.on('upgrade', (req, socket, head) => {
-      const path = new URL(req.url ?? '/', 'http://replica').pathname;
+      const path = parseUrl(req.url ?? '/')?.pathname;
       if (path !== '/peer' && path !== '/client') {
         socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
         return;
@@ -282,8 +287,13 @@ export class LiveNode {
   }
 
   private submit(request: ClientRequest, waiter: Waiter): void {
-    // A request this node is still working on is not handed to the replica twice.
-    if (this.waiting.has(request.id)) return;
+    // A retry of a request still in progress goes to the replica again (modes deduplicate by
+    // id; a forward lost to a partition gets re-sent), and the answer goes to the latest asker.
+    const earlier = this.waiting.get(request.id);
+    if (earlier?.kind === 'http') {
+      clearTimeout(earlier.timer);
+      sendJson(earlier.res, 504, info(request.id, 'indeterminate', 'superseded by a retry'));
+    }
     this.waiting.set(request.id, waiter);
     this.guard('onClient', () => this.replica.onClient(request));
   }

@@ -106,6 +106,13 @@ export class SimNetwork {
     return l;
   }
 
+  /** The mean round trip between two endpoints, from the topology (a refusal's cost). */
+  rttMs(from: string, to: string): number {
+    const there = this.topology.latency.links.get(linkKey(this.region(from), this.region(to)));
+    const back = this.topology.latency.links.get(linkKey(this.region(to), this.region(from)));
+    return (there?.delayMs ?? 0) + (back?.delayMs ?? 0);
+  }
+
   /** Whether this link needs a message's size (a bandwidth limit is on it). */
   needsSize(from: string, to: string): boolean {
     return this.link(from, to).bytesPerMs !== undefined;

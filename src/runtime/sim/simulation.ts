@@ -227,16 +227,19 @@ export class Simulation {
 
   /** Lift every network fault, releasing held messages in the order they were sent. */
   heal(ids?: readonly number[]): void {
-    const lifted = new Set(this.network.heal(ids));
+    this.network.heal(ids);
     this.trace.add(this.nowMs, 'heal', ids === undefined ? 'all' : ids.join(','));
-    const release = this.held.filter((h) => lifted.has(h.link));
-    for (let i = this.held.length - 1; i >= 0; i--) {
-      if (lifted.has(this.held[i].link)) this.held.splice(i, 1);
+    // Every held message whose link no longer holds meets the link as it is now, in the
+    // order it was sent: delivered, or dropped if a harsher cut replaced the hold.
+    const still: Held[] = [];
+    for (const h of this.held) {
+      const cut = h.link.cut;
+      if (cut === 'hold') still.push(h);
+      else if (cut === undefined)
+        this.queue.push(this.network.arrival(h.link, this.nowMs, h.bytes), h.deliver);
+      else this.trace.add(this.nowMs, 'drop', h.link.from, h.link.to, 'held', cut);
     }
-    for (const h of release) {
-      const at = this.network.arrival(h.link, this.nowMs, h.bytes);
-      this.queue.push(at, h.deliver);
-    }
+    this.held.splice(0, this.held.length, ...still);
   }
 
   // ---- clients --------------------------------------------------------------------------
@@ -295,8 +298,17 @@ export class Simulation {
       'request',
       request,
       () => this.deliverRequest(node, from, request),
-      // A refused connection: the request definitely did not get through.
-      () => this.complete(request.id, fail(request.id, 'unavailable', 'connection refused')),
+      // A refused connection is known a round trip later. A first attempt definitely did not
+      // get through; a refused retry says nothing of the attempts before it, which may have.
+      () =>
+        this.queue.push(this.nowMs + Math.max(1, this.network.rttMs(from, node)), () =>
+          this.complete(
+            request.id,
+            retry
+              ? info(request.id, 'connection-lost', 'retry refused')
+              : fail(request.id, 'unavailable', 'connection refused'),
+          ),
+        ),
     );
   }
 
@@ -324,8 +336,11 @@ export class Simulation {
         node.timers.add(id);
         const at = node.clock.virtualAfter(this.nowMs, Math.max(0, afterMs));
         this.queue.push(at, () => {
-          if (!node.timers.delete(id) || !live()) return;
+          if (!node.timers.has(id) || !live()) return;
+          // Checked again when it runs: on a paused node a handler that runs first on resume
+          // may cancel it.
           this.whenRunning(node, () => {
+            if (!node.timers.delete(id) || !live()) return;
             this.trace.add(this.nowMs, 'timer', node.id, tag);
             node.replica?.onTimer(tag);
           });
@@ -434,8 +449,8 @@ export class Simulation {
       return;
     }
     this.whenRunning(node, () => {
-      // A retried request the node is still working on is not handed to the replica twice.
-      if (node.outstanding.has(request.id)) return;
+      // A retry of a request still in progress reaches the replica again, as live: modes
+      // deduplicate by id, and a forward lost to a partition gets re-sent.
       node.outstanding.set(request.id, from);
       this.trace.add(this.nowMs, 'request', request.id, node.id);
       node.replica?.onClient(request);

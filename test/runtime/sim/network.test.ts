@@ -115,6 +115,27 @@ replication:
     ]);
   });
 
+  it('releases held messages whatever cut covered the hold meanwhile', () => {
+    const { sim, seen, send } = probes();
+    let hold: number[] = [];
+    sim.at(0, () => (hold = sim.network.partition(['a'], ['b'], { mode: 'hold', oneWay: true })));
+    sim.at(1, () => send('a', 'b', 'held-then-delivered'));
+    sim.at(2, () => sim.network.partition(['a'], ['b'], { mode: 'blackhole', oneWay: true }));
+    sim.at(50, () => sim.heal());
+    sim.at(60, () => send('a', 'b', 'after'));
+    // A hold lifted while a blackhole still covers the link: what it held is dropped.
+    sim.at(100, () => (hold = sim.network.partition(['a'], ['b'], { mode: 'hold', oneWay: true })));
+    sim.at(101, () => send('a', 'b', 'held-then-dropped'));
+    sim.at(102, () => sim.network.partition(['a'], ['b'], { mode: 'blackhole', oneWay: true }));
+    sim.at(150, () => sim.heal(hold));
+    sim.at(200, () => sim.heal());
+    sim.runFor(10_000);
+    expect(seen('b').received.map((r) => [r.type, r.at])).toEqual([
+      ['held-then-delivered', 50 + 34.75],
+      ['after', 60 + 34.75],
+    ]);
+  });
+
   it('isolate: a node is cut from its own region too', () => {
     const { sim, seen, send } = probes();
     sim.at(0, () => sim.network.isolate('a'));
@@ -151,15 +172,18 @@ replication:
     expect(big).toBeLessThan(101);
   });
 
-  it('refuse: a client request is refused at once, as a definite fail', () => {
+  it('refuse: a client request is refused after one round trip, as a definite fail', () => {
     const { sim } = probes();
     const client = sim.client('us-east-1', { node: 'b' });
     let result: unknown;
     sim.at(0, () => sim.network.partition(['eu-west-1'], undefined, { mode: 'refuse' }));
     sim.at(1, () => client.invoke({ f: 'read', key: 'k' }, {}, (r) => (result = r)));
-    sim.runFor(10);
+    sim.runFor(200);
     expect(result).toMatchObject({ type: 'fail', error: 'unavailable' });
-    expect(sim.history.map((h) => h.type)).toEqual(['invoke', 'fail']);
+    expect(sim.history.map((h) => [h.type, h.time])).toEqual([
+      ['invoke', 1],
+      ['fail', 1 + 69.5],
+    ]);
   });
 });
 

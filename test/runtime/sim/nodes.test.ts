@@ -96,6 +96,34 @@ describe('simulated nodes', () => {
     expect(seen('b').timers).toEqual([{ at: 50, tag: 'b-timer', local: 100 }]);
   });
 
+  it('a timer cancelled by a message handled first on resume does not fire', () => {
+    const { sim, replica, seen } = setup();
+    let timer = 0 as unknown as ReturnType<typeof replica>['env'] extends {
+      setTimer: (...a: never[]) => infer T;
+    }
+      ? T
+      : never;
+    sim.at(0, () => {
+      timer = replica('a').env.setTimer(50, 'election');
+      sim.pause('a');
+    });
+    sim.at(10, () => replica('b').env.send(asNodeId('a'), { type: 'heartbeat', body: null }));
+    sim.at(200, () => {
+      // What a mode does on a heartbeat: cancel the election timer. Arrival order: the message
+      // (t = 12) before the timer (t = 50), both handled at resume.
+      const a = replica('a');
+      const original = a.onMessage.bind(a);
+      a.onMessage = (from, msg) => {
+        a.env.cancelTimer(timer);
+        original(from, msg);
+      };
+      sim.resume('a');
+    });
+    sim.runFor(500);
+    expect(seen('a').received.map((r) => r.type)).toEqual(['heartbeat']);
+    expect(seen('a').timers).toEqual([]);
+  });
+
   it('a cancelled timer never fires', () => {
     const { sim, replica, seen } = setup();
     sim.at(0, () => {
