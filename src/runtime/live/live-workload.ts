@@ -37,9 +37,82 @@ export interface LiveWorkloadOptions {
   readonly seed?: number | string;
 }
 
-interface Connection {
-  readonly socket: WebSocket;
-  readonly waiting: Map<RequestId, (r: ClientResult) => void>;
+const CONNECT_TIMEOUT_MS = 2000;
+const MAX_BACKOFF_MS = 1000;
+
+/**
+ * One client's WebSocket to its replica, redialled with back-off when it drops. A request
+ * sent while it is down was never sent: `fail`, definitely not applied. Before each op the
+ * loop waits until the link is up again (or the run ends), so a dead replica slows a client
+ * down, as it would a real one, instead of spinning it.
+ */
+class ClientLink {
+  private socket: WebSocket | undefined;
+  private readonly waiting = new Map<RequestId, (r: ClientResult) => void>();
+  private backoffMs = 50;
+
+  constructor(private readonly at: { host: string; port: number }) {}
+
+  /** Resolves true once connected, false if `deadline` (performance.now ms) passes first. */
+  async ready(deadline: number): Promise<boolean> {
+    while (this.socket?.readyState !== WebSocket.OPEN) {
+      if (performance.now() >= deadline) return false;
+      if (await this.dial()) break;
+      await new Promise((resolve) => setTimeout(resolve, this.backoffMs));
+      this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2);
+    }
+    this.backoffMs = 50;
+    return true;
+  }
+
+  send(request: ClientRequest, timeoutMs: number): Promise<ClientResult> {
+    const socket = this.socket;
+    if (socket?.readyState !== WebSocket.OPEN) {
+      return Promise.resolve(fail(request.id, 'unavailable', 'not connected: never sent'));
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(info(request.id, 'timeout')), timeoutMs);
+      const finish = (result: ClientResult) => {
+        if (!this.waiting.delete(request.id)) return;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      this.waiting.set(request.id, finish);
+      socket.send(encodeClientFrame(requestFrame(request)));
+    });
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+
+  private async dial(): Promise<boolean> {
+    const socket = new WebSocket(`ws://${this.at.host}:${this.at.port}/client`, {
+      perMessageDeflate: false,
+      handshakeTimeout: CONNECT_TIMEOUT_MS,
+    });
+    socket.on('error', () => undefined);
+    socket.on('message', (data: Buffer) => {
+      const decoded = decodeReplicaFrame(data);
+      if (!decoded.ok) return;
+      const frame = decoded.value;
+      if (frame.kind === 'result') this.waiting.get(frame.result.id)?.(frame.result);
+      // An error frame naming a request: the replica never decoded it, so never applied it.
+      if (frame.kind === 'error' && frame.id !== undefined) {
+        this.waiting.get(frame.id)?.(fail(frame.id, 'invalid-request', frame.message));
+      }
+    });
+    socket.on('close', () => {
+      for (const [id, done] of this.waiting) done(info(id, 'connection-lost'));
+    });
+    const opened = await Promise.race([
+      once(socket, 'open').then(() => true),
+      once(socket, 'close').then(() => false),
+    ]).catch(() => false);
+    if (opened) this.socket = socket;
+    else socket.terminate();
+    return opened;
+  }
 }
 
 export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<HistoryOp[]> {
@@ -56,7 +129,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   // Request ids must never repeat across runs: a replica that deduplicates by id (and keeps
   // the ids across restarts) would answer a new request with an old outcome.
   const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-  const connections: Connection[] = [];
+  const links: ClientLink[] = [];
   const loops: Promise<void>[] = [];
 
   for (const region of topology.regions) {
@@ -66,8 +139,9 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
       const clientNumber = nextClient++;
       const clientId = `${run}-c${clientNumber}` as ClientId;
       const node = local[clientNumber % local.length];
-      const conn = await connect(options.clientAddress(region.name, node));
-      connections.push(conn);
+      const link = new ClientLink(options.clientAddress(region.name, node));
+      links.push(link);
+      await link.ready(started + end);
       const stream = rng.fork(`client:${region.name}:${clientNumber}`);
       let seq = 0;
       const invoke = (process: number, op: Op): Promise<ClientResult> => {
@@ -79,7 +153,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
           ...(workload.levels?.[op.f] === undefined ? {} : { level: workload.levels[op.f] }),
         };
         record(history, process, 'invoke', op, null, now(), region.name);
-        return send(conn, request, topology.clientTimeoutMs);
+        return link.send(request, topology.clientTimeoutMs);
       };
       const complete = (process: number, op: Op, result: ClientResult): number => {
         record(
@@ -102,6 +176,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
             (async () => {
               let process = nextProcess++;
               while (now() < end) {
+                if (!(await link.ready(started + end))) break;
                 const op = generator.next(stream);
                 process = complete(process, op, await invoke(process, op));
               }
@@ -126,7 +201,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
     }
   }
   await Promise.all(loops);
-  for (const c of connections) c.socket.close();
+  for (const link of links) link.close();
   // Records were appended in completion order of the event loop, which is time order.
   return history;
 }
@@ -152,44 +227,6 @@ async function openLoop(
     running.push(run(process).then((next) => void idle.push(next)));
   }
   await Promise.all(running);
-}
-
-async function connect(at: { host: string; port: number }): Promise<Connection> {
-  const socket = new WebSocket(`ws://${at.host}:${at.port}/client`, { perMessageDeflate: false });
-  const waiting = new Map<RequestId, (r: ClientResult) => void>();
-  socket.on('error', () => undefined);
-  socket.on('message', (data: Buffer) => {
-    const decoded = decodeReplicaFrame(data);
-    if (!decoded.ok) return;
-    const frame = decoded.value;
-    if (frame.kind === 'result') waiting.get(frame.result.id)?.(frame.result);
-    // An error frame naming a request: the replica never decoded it, so it never applied it.
-    if (frame.kind === 'error' && frame.id !== undefined) {
-      waiting.get(frame.id)?.(fail(frame.id, 'invalid-request', frame.message));
-    }
-  });
-  socket.on('close', () => {
-    for (const [id, done] of waiting) done(info(id, 'connection-lost'));
-  });
-  await once(socket, 'open');
-  return { socket, waiting };
-}
-
-function send(conn: Connection, request: ClientRequest, timeoutMs: number): Promise<ClientResult> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => finish(info(request.id, 'timeout')), timeoutMs);
-    const finish = (result: ClientResult) => {
-      if (!conn.waiting.delete(request.id)) return;
-      clearTimeout(timer);
-      resolve(result);
-    };
-    conn.waiting.set(request.id, finish);
-    if (conn.socket.readyState !== WebSocket.OPEN) {
-      finish(info(request.id, 'connection-lost'));
-      return;
-    }
-    conn.socket.send(encodeClientFrame(requestFrame(request)));
-  });
 }
 
 function record(

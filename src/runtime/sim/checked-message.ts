@@ -18,12 +18,15 @@ export function checkAndFreeze(msg: PeerMessage): string | undefined {
   if (!MESSAGE_TYPE_PATTERN.test(msg.type))
     return `message type ${JSON.stringify(msg.type)} is not a token`;
   if (msg.body === undefined) return 'a message needs a body (null for none)';
-  const walk = { chars: 0, problem: undefined as string | undefined };
+  const walk: Walk = { stringChars: 0, numbers: 0, items: 0, problem: undefined };
   visit(msg.body, 1, walk);
   if (walk.problem) return walk.problem;
-  // The walk counted a lower bound of the frame's size; escapes and number formats can make
-  // the frame larger, by at most a small factor, so count exactly only when it could matter.
-  if (walk.chars * 8 > DEFAULT_MAX_FRAME_BYTES) {
+  // A sound upper bound of the frame's size: a string's UTF-16 unit takes at most 6 bytes
+  // (an escape such as \u001f), a number at most 24 characters, and each value or key at most
+  // 6 of quotes, colon, comma and brackets. Count exactly only when the bound could pass the
+  // limit (the envelope's own fields are well under the 256 bytes kept for them).
+  const bound = 6 * walk.stringChars + 24 * walk.numbers + 6 * walk.items;
+  if (bound > DEFAULT_MAX_FRAME_BYTES - 256) {
     const bytes = Buffer.byteLength(JSON.stringify(msg.body));
     if (bytes > DEFAULT_MAX_FRAME_BYTES - 256)
       return `the frame would exceed ${DEFAULT_MAX_FRAME_BYTES} bytes`;
@@ -32,18 +35,25 @@ export function checkAndFreeze(msg: PeerMessage): string | undefined {
   return undefined;
 }
 
-function visit(v: Json, depth: number, walk: { chars: number; problem: string | undefined }): void {
+interface Walk {
+  stringChars: number;
+  numbers: number;
+  items: number;
+  problem: string | undefined;
+}
+
+function visit(v: Json, depth: number, walk: Walk): void {
   if (walk.problem) return;
+  walk.items++;
   switch (typeof v) {
     case 'string':
-      walk.chars += v.length + 2;
+      walk.stringChars += v.length;
       return;
     case 'boolean':
-      walk.chars += 4;
       return;
     case 'number':
       if (!Number.isFinite(v)) walk.problem = `${String(v)} is not JSON (it would arrive as null)`;
-      walk.chars += 1;
+      walk.numbers++;
       return;
     case 'object':
       break;
@@ -51,10 +61,7 @@ function visit(v: Json, depth: number, walk: { chars: number; problem: string | 
       walk.problem = `a ${typeof v} is not JSON`;
       return;
   }
-  if (v === null) {
-    walk.chars += 4;
-    return;
-  }
+  if (v === null) return;
   if (depth >= DEFAULT_MAX_DEPTH) {
     walk.problem = `the body nests deeper than ${DEFAULT_MAX_DEPTH}`;
     return;
@@ -68,7 +75,8 @@ function visit(v: Json, depth: number, walk: { chars: number; problem: string | 
     }
     const o = v as JsonObject;
     for (const key in o) {
-      walk.chars += key.length + 3;
+      walk.stringChars += key.length;
+      walk.items++;
       visit(o[key], depth + 1, walk);
     }
   }

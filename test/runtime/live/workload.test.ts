@@ -69,6 +69,29 @@ describe('a live workload', () => {
     );
   }, 30_000);
 
+  it('waits for a refused replica to come back instead of spinning, closed loop', async () => {
+    const run = runLiveWorkload({
+      topology,
+      clientAddress: (region, node) => cluster.clientAddress(region, node),
+      durationMs: 2000,
+      workload: { mix: { write: 1 } },
+    });
+    // Refusing every proxy to and from us-east-1's replicas (its own clients' included) closes
+    // the clients' connections and refuses their redials.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await cluster.fabric.partition(['use1', 'use2'], undefined, { mode: 'refuse' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await cluster.fabric.heal();
+    const history = await run;
+    // A spinning client records hundreds of thousands of ops; a waiting one, a few hundred.
+    expect(history.length).toBeLessThan(5000);
+    const us = history.filter((h) => h.region === 'us-east-1');
+    // While refused, the clients redial with back-off and issue nothing…
+    expect(us.filter((h) => h.type === 'invoke' && h.time > 450 && h.time < 950)).toEqual([]);
+    // …and once healed they are back, writing.
+    expect(us.filter((h) => h.type === 'ok' && h.time > 1100).length).toBeGreaterThan(0);
+  }, 30_000);
+
   it('turns an unreachable primary into info, open loop', async () => {
     await cluster.fabric.partition(['euw1'], ['use1']);
     try {

@@ -251,6 +251,11 @@ describe('messages the live decoder would refuse', () => {
       'nests deeper',
     ],
     ['an oversized frame', { type: 'm', body: 'x'.repeat(1024 * 1024) }, 'would exceed'],
+    [
+      'an oversized frame of long numbers',
+      { type: 'm', body: Array.from({ length: 131_072 }, (_, i) => 0.1234567890123456 + i) },
+      'would exceed',
+    ],
   ])('stop the simulation: %s', (_, msg, problem) => {
     const { sim, replica } = probes();
     sim.at(1, () => replica('a').env.send(asNodeId('b'), msg as never));
