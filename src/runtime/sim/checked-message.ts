@@ -11,8 +11,9 @@ import { DEFAULT_MAX_DEPTH, DEFAULT_MAX_FRAME_BYTES } from '../../core/messages/
  * Freezing makes a mode that mutates a message after sending it, or a message it received,
  * fail loudly, where live each side would have had its own copy.
  *
- * Measured (npm run bench:sim, an hour of a 9-replica single-copy cluster at 1,000 ops/s):
- * 68.0 s of wall time through the wire codec, 49.9 s checked this way, 49.5 s unchecked.
+ * Measured (npm run bench:sim, an hour of a 9-replica single-copy cluster at 1,000 ops/s),
+ * over two runs: 68–79 s of wall time through the wire codec, 50–56 s checked this way,
+ * 49 s unchecked.
  */
 export function checkAndFreeze(msg: PeerMessage): string | undefined {
   if (!MESSAGE_TYPE_PATTERN.test(msg.type))
