@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { connect as connectTcp } from 'node:net';
 import { WebSocket } from 'ws';
 import { asNodeId } from '../../../src/core/ids';
 import { Rng } from '../../../src/core/random';
@@ -122,6 +123,34 @@ describe('a live replica under fuzzed frames', () => {
     });
     fresh.close();
   }, 60_000);
+
+  it('answers malformed HTTP with a status and a reason, never a crash', async () => {
+    const http = base.replace('ws://', 'http://');
+    const cases: [string, RequestInit, number][] = [
+      ['/kv/x', { method: 'PUT', body: 'not json' }, 400],
+      ['/kv/x/cas', { method: 'POST', body: '{"expected": 1}' }, 400],
+      ['/kv/x', { method: 'DELETE' }, 405],
+      ['/nowhere', {}, 404],
+      [`/kv/${'k'.repeat(300)}`, {}, 400],
+      ['/kv/%E0%A4%A', {}, 400],
+      ['/kv/x?consistency=%20bad', {}, 400],
+    ];
+    for (const [path, init, status] of cases) {
+      const res = await fetch(`${http}${path}`, init).catch((e: Error) => {
+        throw new Error(`${path} ${init.method ?? 'GET'}: ${e.message}`);
+      });
+      expect({ path, status: res.status }).toEqual({ path, status });
+      expect(await res.json()).toHaveProperty('error');
+    }
+    // A request target that is not a URL at all, on a raw socket.
+    const raw = connectTcp(Number(new URL(http).port), '127.0.0.1');
+    raw.write('GET // HTTP/1.1\r\nhost: x\r\n\r\n');
+    const [reply] = (await once(raw, 'data')) as [Buffer];
+    expect(reply.toString()).toMatch(/^HTTP\/1.1 400/);
+    raw.destroy();
+    const ok = await fetch(`${http}/status`);
+    expect(ok.status).toBe(200);
+  });
 
   it('closes a peer connection on a bad frame, 1,000 times, and still takes a good one', async () => {
     const rng = new Rng(7);
