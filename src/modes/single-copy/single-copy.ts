@@ -10,7 +10,7 @@ import {
   type ClientResult,
 } from '../../core/messages/client';
 import type { PeerMessage } from '../../core/messages/envelope';
-import { RegisterStore } from './register-store';
+import { RegisterStore } from '../shared/register-store';
 
 /**
  * single-copy: the baseline every other mode is measured against (DESIGN §4). One replica,

@@ -4,7 +4,8 @@ import type { ClientResult, Op } from '../../core/messages/client';
 import { fail, ok } from '../../core/messages/client';
 
 /**
- * The single copy's data: a map of keys to JSON values, and the outcome of every recent
+ * A replicated key-value state machine (single-copy's primary, Raft's and primary-backup's
+ * applied state): a map of keys to JSON values, and the outcome of every recent
  * update by request id, so that a request delivered twice (a client's retry racing its
  * original, released by a healed `hold` partition) takes effect once and gets the same answer.
  */
@@ -91,7 +92,7 @@ export class RegisterStore {
           result: fail(
             id,
             'unsupported',
-            'single-copy stores registers, counters and lists, not text',
+            'this mode stores registers, counters and lists, not text (use multi-leader with automerge or yjs)',
           ),
         };
     }
