@@ -1,6 +1,10 @@
 import type { Env, Replica } from '../core/env';
 import { asNodeId, type NodeId } from '../core/ids';
+import { fromTopology as asyncConfig } from '../modes/single-leader/async/config';
+import { primaryBackup } from '../modes/single-leader/async/primary-backup';
 import { singleCopy } from '../modes/single-copy/single-copy';
+import { raftConfigOf } from '../modes/single-leader/raft/config';
+import { raft } from '../modes/single-leader/raft/raft';
 import type { Topology } from '../topology';
 
 /**
@@ -17,6 +21,14 @@ export function replicaMaker(topology: Topology): ReplicaMaker {
       const config = { primary: asNodeId(r.primary) };
       return (env) => singleCopy(env, config);
     }
+    case 'single-leader': {
+      if (r.protocol === 'raft') {
+        const config = raftConfigOf(topology);
+        return (env) => raft(env, config);
+      }
+      const config = asyncConfig(topology);
+      return (env) => primaryBackup(env, config);
+    }
     default:
       throw new ModeUnavailableError(r.mode);
   }
@@ -25,6 +37,8 @@ export function replicaMaker(topology: Topology): ReplicaMaker {
 /** A mode the topology names that this build cannot run yet. */
 export class ModeUnavailableError extends Error {
   constructor(readonly mode: string) {
-    super(`replication mode ${mode} is not available yet (available: single-copy)`);
+    super(
+      `replication mode ${mode} is not available yet (available: single-copy, raft, async, semi-sync)`,
+    );
   }
 }

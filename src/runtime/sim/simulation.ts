@@ -524,6 +524,15 @@ export class Simulation {
     flight.done?.(result);
   }
 
+  /**
+   * Record a fault in the history as Jepsen's nemesis does (`process: "nemesis"`, type
+   * `info`): checkers skip it as an op but use it, e.g. to find when the last fault healed.
+   */
+  recordNemesis(f: string, value: Value = null): void {
+    this.appendHistory({ process: 'nemesis', type: 'info', f, value, time: this.nowMs });
+    this.trace.add(this.nowMs, 'nemesis', f);
+  }
+
   private record(
     flight: InFlight,
     type: HistoryOp['type'],
@@ -540,6 +549,10 @@ export class Simulation {
       region: flight.client.region,
       ...(error === undefined ? {} : { error }),
     };
+    this.appendHistory(op);
+  }
+
+  private appendHistory(op: HistoryOp): void {
     const line = formatJsonlLine(op);
     this.historyDigest.update(line);
     if (this.options.keepHistory !== false) this.history.push(op);

@@ -1,0 +1,40 @@
+import { checkHistoryText } from '../../../../src/checker/linearizability';
+import { raftConfigOf, type RaftConfig } from '../../../../src/modes/single-leader/raft/config';
+import { Raft } from '../../../../src/modes/single-leader/raft/raft';
+import { Simulation } from '../../../../src/runtime/sim';
+export { soakTopology as fiveRegions } from '../../../../src/runtime/sim/raft-soak';
+import { parseTopology, type Topology } from '../../../../src/topology';
+
+
+export function topology(yaml: string, name = 'raft-test.yaml'): Topology {
+  const r = parseTopology(yaml, name);
+  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
+  return r.topology;
+}
+
+/** A simulation of `t` running Raft, with the replicas reachable for inspection. */
+export function raftSimulation(
+  t: Topology,
+  seed: number | string,
+  tweak: (c: RaftConfig) => RaftConfig = (c) => c,
+): { sim: Simulation; replicas: Map<string, Raft> } {
+  const config = tweak(raftConfigOf(t));
+  const replicas = new Map<string, Raft>();
+  const sim = new Simulation({
+    topology: t,
+    seed,
+    replica: (env, node) => {
+      const r = new Raft(env, config);
+      replicas.set(node, r);
+      return r;
+    },
+  });
+  return { sim, replicas };
+}
+
+export function leaders(replicas: Map<string, Raft>): string[] {
+  return [...replicas].filter(([, r]) => r.status().role === 'leader').map(([id]) => id);
+}
+
+export const verdict = (sim: Simulation): string =>
+  checkHistoryText(sim.historyJsonl(), { format: 'jsonl' }).verdict;
