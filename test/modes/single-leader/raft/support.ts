@@ -1,10 +1,10 @@
+import type { DurableStorage } from '../../../../src/core/storage/durable-storage';
 import { checkHistoryText } from '../../../../src/checker/linearizability';
 import { raftConfigOf, type RaftConfig } from '../../../../src/modes/single-leader/raft/config';
 import { Raft } from '../../../../src/modes/single-leader/raft/raft';
 import { Simulation } from '../../../../src/runtime/sim';
 export { soakTopology as fiveRegions } from '../../../../src/runtime/sim/raft-soak';
 import { parseTopology, type Topology } from '../../../../src/topology';
-
 
 export function topology(yaml: string, name = 'raft-test.yaml'): Topology {
   const r = parseTopology(yaml, name);
@@ -17,19 +17,21 @@ export function raftSimulation(
   t: Topology,
   seed: number | string,
   tweak: (c: RaftConfig) => RaftConfig = (c) => c,
-): { sim: Simulation; replicas: Map<string, Raft> } {
+): { sim: Simulation; replicas: Map<string, Raft>; storage: Map<string, DurableStorage> } {
   const config = tweak(raftConfigOf(t));
   const replicas = new Map<string, Raft>();
+  const storage = new Map<string, DurableStorage>();
   const sim = new Simulation({
     topology: t,
     seed,
     replica: (env, node) => {
       const r = new Raft(env, config);
       replicas.set(node, r);
+      storage.set(node, env.storage);
       return r;
     },
   });
-  return { sim, replicas };
+  return { sim, replicas, storage };
 }
 
 export function leaders(replicas: Map<string, Raft>): string[] {
