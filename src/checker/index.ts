@@ -3,3 +3,4 @@ export * as linearizability from './linearizability';
 export * as causal from './causal';
 export * as session from './session';
 export * as staleness from './staleness';
+export * as leadership from './leadership';
