@@ -603,6 +603,7 @@ export class PrimaryBackup implements Replica {
     this.env.storage.sync();
     // A snapshot's writes are not counted one by one: `count` is the keys it set.
     this.env.emit({ kind: 'commit', index: snapshot.index, count: snapshot.data.length });
+    this.metric('async_snapshots_installed_total', 1);
     this.reply(from, {
       epoch: chunk.epoch,
       ok: true,

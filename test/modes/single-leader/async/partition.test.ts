@@ -5,9 +5,8 @@ import {
 } from '../../../../src/checker/leadership';
 import { findLostWrites } from '../../../../src/checker/staleness/lost-writes';
 import { driveWorkload } from '../../../../src/runtime/sim';
-import type { Simulation } from '../../../../src/runtime/sim';
 import type { Topology } from '../../../../src/topology';
-import { readAll, simulation, topology, valuesEverywhere } from './support';
+import { expectConverged, readAll, simulation, topology } from './support';
 
 // The issue's scenario: the primary's region is cut off for longer than the failover
 // timeout while clients in every region append. The far side promotes a primary of its own;
@@ -38,13 +37,6 @@ function partitionRun(fencing: boolean, protocol: 'async' | 'semi-sync' = 'async
   const lost = findLostWrites(sim.history);
   const leadership = checkLeadership(events, { history: sim.history, regions: regions(t) });
   return { t, sim, events, lost, leadership };
-}
-
-function converged(sim: Simulation, t: Topology): void {
-  for (const key of KEYS) {
-    const values = Object.values(valuesEverywhere(sim, t, key));
-    expect(new Set(values.map((v) => JSON.stringify(v))).size).toBe(1);
-  }
 }
 
 const metric = (events: readonly TimedEvent[], name: string) =>
@@ -92,7 +84,7 @@ describe('async under a partition of the primary’s region', () => {
     expect(formatLeadership(leadership)).toMatch(
       /^leadership: split brain, and stale-epoch writes landed on replicas: .*\n {2}two primaries \d+ms–\d+ms \(\d+ms\): a1 \(epoch 1\) and e1 \(epoch 4\), both took writes\n {4}a1 \(epoch 1\) applied \d+ update\(s\)/,
     );
-    converged(sim, t);
+    expectConverged(sim, t, KEYS);
   });
 
   it('with fencing: no split-brain write lands on any replica, though acknowledgements are still lost', () => {
@@ -104,7 +96,7 @@ describe('async under a partition of the primary’s region', () => {
     expect(lost.lost.length).toBeGreaterThan(100);
     expect(metric(events, 'async_fenced_total')).toBeGreaterThan(0);
     expect(metric(events, 'async_stale_epoch_accepted_total')).toBe(0);
-    converged(sim, t);
+    expectConverged(sim, t, KEYS);
   });
 
   it('semi-sync loses acknowledged writes too: the stale primary’s backup is on its side', () => {
@@ -145,7 +137,7 @@ describe('async when the primary pauses past the failover timeout', () => {
       ['w1', 'a1', 1, 'a2', 2],
       ['e1', 'a1', 1, 'a2', 2],
     ]);
-    converged(sim, t);
+    expectConverged(sim, t, KEYS);
   });
 
   it('with fencing, the replicas refuse them and the woken primary steps down', () => {
@@ -156,6 +148,6 @@ describe('async when the primary pauses past the failover timeout', () => {
       ['a2', 2, null],
     ]);
     expect(metric(events, 'async_fenced_total')).toBeGreaterThan(0);
-    converged(sim, t);
+    expectConverged(sim, t, KEYS);
   });
 });

@@ -99,6 +99,15 @@ export function valuesEverywhere(sim: Simulation, t: Topology, key: string): Rec
   return out;
 }
 
+/** Every node holds the same non-empty value for each key (follower reads at each). */
+export function expectConverged(sim: Simulation, t: Topology, keys: readonly string[]): void {
+  for (const key of keys) {
+    const values = Object.values(valuesEverywhere(sim, t, key));
+    expect(values[0]).not.toBeNull();
+    expect(new Set(values.map((v) => JSON.stringify(v))).size).toBe(1);
+  }
+}
+
 /** The nodes' role changes, as `node:role:epoch` lines in time order. */
 export function roles(events: readonly TimedEvent[]): string[] {
   return events.flatMap(({ node, event }) =>
