@@ -99,8 +99,8 @@ export class PrimaryBackup implements Replica {
   private readonly progress = new Map<NodeId, Progress>();
   private round = 0;
   private failover: FailoverRound | undefined;
-  /** Requests this backup forwarded to the primary, awaiting its answer. */
-  private readonly forwards: Waits<null>;
+  /** Requests this backup forwarded to the primary, awaiting its answer; see onForwarded. */
+  private readonly forwards: Waits<{ retried: boolean }>;
   /** semi-sync: updates awaiting a backup's acknowledgement, in log order. */
   private readonly acks: Waits<AckWait>;
   private readonly incoming = new SnapshotAssembly();
@@ -187,8 +187,7 @@ export class PrimaryBackup implements Replica {
       case 'forward':
         return this.onForward(from, m.body);
       case 'forward.result':
-        if (this.forwards.take(m.body.id) !== undefined) this.env.reply(m.body.id, m.body);
-        return;
+        return this.onForwarded(m.body);
     }
   }
 
@@ -318,17 +317,42 @@ export class PrimaryBackup implements Replica {
 
   private forward(req: ClientRequest): void {
     const primary = this.following?.node;
+    const earlier = this.forwards.get(req.id);
     if (primary === undefined || primary === this.env.self) {
+      // A retry of a request still out there waits for that answer, or the sweep's `info`.
+      if (earlier !== undefined) return;
       // Never sent anywhere from here: it cannot take effect, unless it already had.
       const seen = this.store.outcome(req.id);
       this.env.reply(req.id, seen ?? fail(req.id, 'not-leader', 'no primary known'));
       return;
     }
     // A retry re-sends the forward (the first may be lost); the primary deduplicates.
-    this.forwards.add(req.id, this.env.now(), null);
+    if (earlier === undefined) this.forwards.add(req.id, this.env.now(), { retried: false });
+    else earlier.retried = true;
     this.armSweep();
     this.env.emit({ kind: 'forward', request: req.id, to: primary });
     this.send(primary, { type: 'forward', body: req });
+  }
+
+  /**
+   * The primary's answer to a forward. A refusal (`fail not-leader`) speaks only of the
+   * attempt it answers: when this replica sent the request more than once (a client's retry,
+   * perhaps to a primary since replaced), an earlier attempt may sit in some log, so the
+   * client hears `info`, not `fail`.
+   */
+  private onForwarded(result: ClientResult): void {
+    const wait = this.forwards.take(result.id);
+    if (wait === undefined) return;
+    this.env.reply(
+      result.id,
+      wait.retried && result.type === 'fail' && result.error === 'not-leader'
+        ? info(
+            result.id,
+            'indeterminate',
+            `${result.detail ?? 'refused'}, after an earlier attempt`,
+          )
+        : result,
+    );
   }
 
   private onForward(from: NodeId, req: ClientRequest): void {
