@@ -110,6 +110,9 @@ export class RaftLog {
    * round trip instead of one entry (Raft §5.3's optimisation, as etcd implements it).
    */
   findConflictByTerm(index: number, term: number): { index: number; term: number } {
+    // Below the snapshot the terms are gone: say so (term 0, as etcd does), so that a leader
+    // probing a follower behind its snapshot sends the snapshot next, not another append.
+    if (index < this.snapshotIndex) return { index, term: 0 };
     let i = Math.min(index, this.lastIndex());
     for (; i > this.snapshotIndex; i--) {
       const t = this.term(i) ?? 0;
