@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs';
-import { LineCounter, parseAllDocuments } from 'yaml';
 import { formatIssue, sortIssues, type TopologyIssue } from './issue';
 import { parseModeId } from './mode-id';
-import { positionOf, type FieldPath } from './position';
+import type { FieldPath } from './position';
 import type { RawTopology } from './raw';
 import { resolveTopology } from './resolve';
 import { checkSchema } from './schema';
+import { parseYamlDocument } from './yaml-document';
 import type { Topology } from './types';
 
 /** Topology files are hand-written; anything larger is a mistake, not a topology. */
@@ -45,43 +45,13 @@ export function loadTopologyFile(file: string, options: LoadOptions = {}): LoadR
 
 /** Parse topology text; `file` names it in messages. */
 export function parseTopology(text: string, file: string, options: LoadOptions = {}): LoadResult {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
-  if (!Array.isArray(docs)) {
-    // An empty stream: yaml returns an EmptyStream, not a list.
-    return fail(file, 'the file is empty (a topology needs regions and replication)');
-  }
+  const parsed = parseYamlDocument(text, file, {
+    empty: 'the file is empty (a topology needs regions and replication)',
+    one: 'one topology per file',
+  });
+  if (!parsed.ok) return parsed;
+  const { data, locate } = parsed;
   const issues: TopologyIssue[] = [];
-  const at = (offset: number, message: string) => {
-    const { line, col } = lines.linePos(offset);
-    issues.push({ file, line, col, message });
-  };
-  // Only the first syntax error: the parser's later ones are mostly echoes of it.
-  const syntax = docs.flatMap((doc) => doc.errors)[0];
-  if (syntax) {
-    at(syntax.pos[0], `YAML syntax error: ${yamlMessage(syntax.code, syntax.message)}`);
-    return { ok: false, issues };
-  }
-  if (docs.length === 0) {
-    return fail(file, 'the file is empty (a topology needs regions and replication)');
-  }
-  if (docs.length > 1) {
-    at(docs[1].range[0], 'one topology per file (this file has a second YAML document after ---)');
-    return { ok: false, issues };
-  }
-  const doc = docs[0];
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    at(0, `YAML error: ${(err as Error).message}`);
-    return { ok: false, issues };
-  }
-  if (data === null || data === undefined)
-    return fail(file, 'the file is empty (a topology needs regions and replication)');
-
-  const locate = (path: FieldPath, where: 'value' | 'key' = 'value') =>
-    positionOf(doc, lines, path, where);
   const report = (path: FieldPath, message: string, where: 'value' | 'key' = 'value') => {
     const { line, col } = locate(path, where);
     issues.push({ file, line, col, message });
@@ -126,21 +96,6 @@ function applyModeId(data: unknown, id: string): { ok: true } | { ok: false; mes
 
 function fail(file: string, message: string): LoadResult {
   return { ok: false, issues: [{ file, line: 1, col: 1, message }] };
-}
-
-/** yaml's messages, with a hint where the bare one leaves a person guessing. */
-function yamlMessage(code: string, message: string): string {
-  const firstLine = message.split('\n')[0];
-  if (code === 'DUPLICATE_KEY') return `${firstLine} (a key appears twice in one mapping)`;
-  if (code === 'TAB_AS_INDENT') return `${firstLine} (indent with spaces)`;
-  if (
-    code === 'BLOCK_AS_IMPLICIT_KEY' ||
-    code === 'BAD_INDENT' ||
-    code === 'MULTILINE_IMPLICIT_KEY'
-  ) {
-    return `${firstLine} (check this line's indentation against the line above)`;
-  }
-  return firstLine;
 }
 
 export { formatIssue };

@@ -1,4 +1,4 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schemaJson from './topology.schema.json';
 import type { FieldPath } from './position';
 import { closest, oneOf } from './suggest';
@@ -29,20 +29,32 @@ export interface SchemaProblem {
 
 /** Check a parsed YAML value against the topology schema. */
 export function checkSchema(data: unknown): SchemaProblem[] {
-  if (validate(data)) return [];
+  return checkAgainst(validate, data, 'the topology');
+}
+
+/**
+ * Check a parsed YAML value against a compiled schema (the topology's, a scenario's), each
+ * violation phrased for a person; `whole` names the document in messages about its root.
+ */
+export function checkAgainst(
+  check: ValidateFunction,
+  data: unknown,
+  whole: string,
+): SchemaProblem[] {
+  if (check(data)) return [];
   return (
-    (validate.errors ?? [])
+    (check.errors ?? [])
       // A missing mode is reported by `required`; the discriminator would say it again.
       .filter(
         (e) => !(e.keyword === 'discriminator' && (e.params as { error?: string }).error === 'tag'),
       )
-      .map((e) => describe(e, data))
+      .map((e) => describe(e, data, whole))
   );
 }
 
-function describe(error: ErrorObject, data: unknown): SchemaProblem {
+function describe(error: ErrorObject, data: unknown, whole: string): SchemaProblem {
   const path = pointerToPath(error.instancePath, data);
-  const where = formatField(path);
+  const where = formatField(path, whole);
   const params = error.params as Record<string, unknown>;
   const isDuration = error.schemaPath.includes('/duration/');
   const value: unknown = error.data;
@@ -203,8 +215,8 @@ export function show(value: unknown): string {
 }
 
 /** The field path for messages, or a name for the whole file. */
-export function formatField(path: FieldPath): string {
-  if (path.length === 0) return 'the topology';
+export function formatField(path: FieldPath, whole = 'the topology'): string {
+  if (path.length === 0) return whole;
   let out = '';
   for (const step of path)
     out += typeof step === 'number' ? `[${step}]` : out === '' ? step : `.${step}`;
