@@ -37,7 +37,7 @@ const ops = safe.results.map((r) => r.ops.ok + r.ops.fail + r.ops.info);
 const faults = safe.results.map((r) => r.faults.length);
 const kinds = new Map<string, number>();
 for (const r of safe.results)
-  for (const f of r.faults) kinds.set(f.fault, (kinds.get(f.fault) ?? 0) + 1);
+  for (const f of r.faults) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
 const failed = safe.results.filter((r) => !r.passed);
 const lost = safe.results.reduce((n, r) => n + r.lostWrites.lost.length, 0);
 const acknowledged = safe.results.reduce((n, r) => n + r.lostWrites.acknowledged, 0);

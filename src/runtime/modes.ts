@@ -1,11 +1,13 @@
 import type { Env, Replica } from '../core/env';
 import { asNodeId, type NodeId } from '../core/ids';
 import { fromTopology as asyncConfig } from '../modes/single-leader/async/config';
+import { leaderless } from '../modes/leaderless/leaderless';
 import { primaryBackup } from '../modes/single-leader/async/primary-backup';
 import { singleCopy } from '../modes/single-copy/single-copy';
 import { raftConfigOf } from '../modes/single-leader/raft/config';
 import { raft } from '../modes/single-leader/raft/raft';
 import type { Topology } from '../topology';
+import { leaderlessConfigOf } from './leaderless-config';
 
 /**
  * The modes' registry: from a topology's `replication` to the factory that makes each
@@ -29,6 +31,10 @@ export function replicaMaker(topology: Topology): ReplicaMaker {
       const config = asyncConfig(topology);
       return (env) => primaryBackup(env, config);
     }
+    case 'leaderless': {
+      const config = leaderlessConfigOf(topology);
+      return (env) => leaderless(env, config);
+    }
     default:
       throw new ModeUnavailableError(r.mode);
   }
@@ -38,7 +44,7 @@ export function replicaMaker(topology: Topology): ReplicaMaker {
 export class ModeUnavailableError extends Error {
   constructor(readonly mode: string) {
     super(
-      `replication mode ${mode} is not available yet (available: single-copy, raft, async, semi-sync)`,
+      `replication mode ${mode} is not available yet (available: single-copy, raft, async, semi-sync, leaderless)`,
     );
   }
 }

@@ -1,11 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
 import { formatIssue, sortIssues, type TopologyIssue } from './issue';
 import { parseModeId } from './mode-id';
 import type { FieldPath } from './position';
 import type { RawTopology } from './raw';
 import { resolveTopology } from './resolve';
 import { checkSchema } from './schema';
-import { parseYamlDocument } from './yaml-document';
+import { parseYamlDocument, readSmallFile } from './yaml-document';
 import type { Topology } from './types';
 
 /** Topology files are hand-written; anything larger is a mistake, not a topology. */
@@ -20,27 +19,8 @@ export interface LoadOptions {
 
 /** Read, parse, schema-check and resolve one topology file. Never throws on bad input. */
 export function loadTopologyFile(file: string, options: LoadOptions = {}): LoadResult {
-  let text: string;
-  try {
-    const size = statSync(file).size;
-    if (size > MAX_TOPOLOGY_BYTES) {
-      return fail(
-        file,
-        `the file is ${size} bytes; a topology is at most ${MAX_TOPOLOGY_BYTES} bytes`,
-      );
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'it is a directory'
-          : (err as Error).message;
-    return fail(file, `cannot read the topology: ${why}`);
-  }
-  return parseTopology(text, file, options);
+  const read = readSmallFile(file, MAX_TOPOLOGY_BYTES, 'topology');
+  return read.ok ? parseTopology(read.text, file, options) : read;
 }
 
 /** Parse topology text; `file` names it in messages. */
@@ -92,10 +72,6 @@ function applyModeId(data: unknown, id: string): { ok: true } | { ok: false; mes
   top.replication =
     old.mode === parsed.fields.mode ? { ...old, ...parsed.fields } : { ...parsed.fields };
   return { ok: true };
-}
-
-function fail(file: string, message: string): LoadResult {
-  return { ok: false, issues: [{ file, line: 1, col: 1, message }] };
 }
 
 export { formatIssue };

@@ -1,3 +1,4 @@
+import { CONSISTENCY_LEVELS } from '../core/consistency';
 import { oneOf } from './suggest';
 
 /**
@@ -19,17 +20,8 @@ export const MODE_IDS = [
 export const MODES = ['single-copy', 'single-leader', 'multi-leader', 'leaderless'] as const;
 export type ModeName = (typeof MODES)[number];
 
-export const LEVELS = [
-  'ANY',
-  'ONE',
-  'TWO',
-  'THREE',
-  'QUORUM',
-  'ALL',
-  'LOCAL_ONE',
-  'LOCAL_QUORUM',
-  'EACH_QUORUM',
-] as const;
+/** Cassandra's consistency levels: core/consistency's one list. */
+export const LEVELS = CONSISTENCY_LEVELS;
 
 /** The `replication` fields a short id stands for; the rest keep the file's or the defaults. */
 export type ModeFields =

@@ -1,3 +1,4 @@
+import { acksNeeded } from '../core/consistency';
 import type { RawReplication } from './raw';
 import { durationAt, type Reporter } from './reporter';
 import { checkNode, checkRegion } from './resolve-nodes';
@@ -146,33 +147,11 @@ function singleLeader(
   };
 }
 
-/** How many replica acknowledgements a level needs, given replicas per key per region. */
-export function acksNeeded(
-  level: ConsistencyLevel,
-  rf: ReadonlyMap<string, number>,
-  local: string,
-): number {
-  const n = [...rf.values()].reduce((a, b) => a + b, 0);
-  const quorum = (k: number) => Math.floor(k / 2) + 1;
-  switch (level) {
-    case 'ANY':
-    case 'ONE':
-    case 'LOCAL_ONE':
-      return 1;
-    case 'TWO':
-      return 2;
-    case 'THREE':
-      return 3;
-    case 'QUORUM':
-      return quorum(n);
-    case 'ALL':
-      return n;
-    case 'LOCAL_QUORUM':
-      return quorum(rf.get(local) ?? 0);
-    case 'EACH_QUORUM':
-      return [...rf.values()].filter((k) => k > 0).reduce((sum, k) => sum + quorum(k), 0);
-  }
-}
+/**
+ * How many replica acknowledgements a level needs, given replicas per key per region: the
+ * leaderless coordinator's own arithmetic (core/consistency), so validation and runtime agree.
+ */
+export { acksNeeded } from '../core/consistency';
 
 function leaderless(
   raw: RawReplication,

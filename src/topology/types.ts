@@ -3,6 +3,7 @@
  * matrix complete. This is what the rest of geolab reads; the YAML's shape stays in
  * topology.schema.json and load.ts.
  */
+import type { ConsistencyLevel } from '../core/consistency';
 
 export type DistributionName = 'constant' | 'uniform' | 'normal' | 'exponential' | 'pareto';
 
@@ -35,8 +36,8 @@ export interface LatencyModel {
   readonly links: ReadonlyMap<string, OneWayLink>;
 }
 
-export type ConsistencyLevel =
-  'ANY' | 'ONE' | 'TWO' | 'THREE' | 'QUORUM' | 'ALL' | 'LOCAL_ONE' | 'LOCAL_QUORUM' | 'EACH_QUORUM';
+/** One definition of the levels and their arithmetic, shared with the leaderless mode. */
+export type { ConsistencyLevel };
 
 export interface SingleCopyReplication {
   readonly mode: 'single-copy';

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { TopologyIssue } from './issue';
 import { positionOf, type FieldPath, type SourcePosition } from './position';
@@ -21,6 +22,37 @@ export interface YamlDocumentMessages {
   readonly empty: string;
   /** For a second document, e.g. "one topology per file". */
   readonly one: string;
+}
+
+/**
+ * A hand-written file's text, or one located issue saying why it cannot be read: missing, a
+ * directory, or larger than `maxBytes` (anything that big is a mistake, not a topology).
+ */
+export function readSmallFile(
+  file: string,
+  maxBytes: number,
+  noun: string,
+): { ok: true; text: string } | { ok: false; issues: TopologyIssue[] } {
+  const failed = (message: string) => ({
+    ok: false as const,
+    issues: [{ file, line: 1, col: 1, message }],
+  });
+  try {
+    const size = statSync(file).size;
+    if (size > maxBytes) {
+      return failed(`the file is ${size} bytes; a ${noun} is at most ${maxBytes} bytes`);
+    }
+    return { ok: true, text: readFileSync(file, 'utf8') };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : (err as Error).message;
+    return failed(`cannot read the ${noun}: ${why}`);
+  }
 }
 
 export function parseYamlDocument(

@@ -8,7 +8,9 @@ import { findLostWrites, type LostWritesResult } from '../../checker/staleness';
 import type { Seed } from '../../core/random';
 import type { Topology } from '../../topology';
 import { replicaMaker, type ReplicaMaker } from '../modes';
-import { scheduleNemesis, type NemesisOptions, type NemesisStep } from './nemesis';
+import { scheduleNemesis } from '../../faults/nemesis';
+import { NEMESIS_FAULTS, type FaultWindow, type NemesisSpec } from '../../faults/types';
+import { RoleBook, SimFaultTarget } from './sim-target';
 import { Simulation } from './simulation';
 import { driveWorkload } from './workload';
 
@@ -22,7 +24,7 @@ export interface ChaosOptions {
   readonly seed: Seed;
   /** How long clients issue ops and the nemesis plays (virtual ms). */
   readonly durationMs: number;
-  readonly nemesis?: Partial<Omit<NemesisOptions, 'fromMs' | 'untilMs'>>;
+  readonly nemesis?: Partial<Omit<NemesisSpec, 'fromMs' | 'untilMs' | 'seed'>>;
   /** Quiet time after the workload and the faults end, before the final reads (ms). */
   readonly settleMs?: number;
   /** The replicas; default: the topology's mode. */
@@ -34,7 +36,7 @@ export interface ChaosOptions {
 export interface ChaosResult {
   readonly seed: Seed;
   readonly ops: { readonly ok: number; readonly fail: number; readonly info: number };
-  readonly faults: readonly NemesisStep[];
+  readonly faults: readonly FaultWindow[];
   readonly linearizability: LinearizabilityResult;
   readonly lostWrites: LostWritesResult;
   /** The history as JSON Lines, to replay a failure in `geolab check`. */
@@ -47,27 +49,23 @@ export interface ChaosResult {
 
 export function chaosRun(topology: Topology, options: ChaosOptions): ChaosResult {
   // Who leads, from the replicas' role events: the nemesis aims process faults at it.
-  const roles = new Map<string, { role: string; term: number }>();
+  const roles = new RoleBook();
   const sim = new Simulation({
     topology,
     seed: options.seed,
     replica: options.replica ?? replicaMaker(topology),
     onEvent: (node, _at, ev) => {
-      if (ev.kind === 'role') roles.set(node, { role: ev.role, term: ev.term ?? 0 });
+      if (ev.kind === 'role') roles.observe(node, ev.role, ev.term ?? 0);
     },
   });
-  const leader = (): string | undefined => {
-    let best: [string, number] | undefined;
-    for (const [node, r] of roles) {
-      const leads = r.role === 'leader' || r.role === 'primary';
-      if (leads && sim.stateOf(node) === 'up' && (!best || r.term > best[1])) best = [node, r.term];
-    }
-    return best?.[0];
-  };
+  const target = new SimFaultTarget(sim, topology, roles);
   const duration = options.durationMs;
   driveWorkload(sim, topology, sim.random('workload'), { durationMs: duration });
-  const faults = scheduleNemesis(sim, topology, sim.random('nemesis'), {
-    leader,
+  const faults = scheduleNemesis(target, sim, sim.random('nemesis'), {
+    seed: 0,
+    faults: NEMESIS_FAULTS,
+    faultMs: [1000, 4000],
+    gapMs: [300, 1500],
     ...options.nemesis,
     fromMs: 1000,
     untilMs: duration,

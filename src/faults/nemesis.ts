@@ -1,10 +1,9 @@
-import type { Rng } from '../../core/random';
-import type { Topology } from '../../topology';
-import type { PartitionMode } from './network';
-import type { Simulation } from './simulation';
+import type { Rng } from '../core/random';
+import type { FaultTarget, Scheduler } from './target';
+import type { FaultWindow, NemesisFault, NemesisSpec, PartitionMode } from './types';
 
 /**
- * A seeded random nemesis for the simulator, after Jepsen's: one fault at a time, each held
+ * A seeded random nemesis, after Jepsen's: one fault at a time, each held
  * for a random while and then undone, with quiet gaps between. Partitions cut links between
  * replicas only (each region's clients keep reaching their local replica, as when the links
  * between datacenters fail), in Jepsen's shapes: halves, one-way, majorities ring, bridge,
@@ -12,55 +11,6 @@ import type { Simulation } from './simulation';
  * clock faults step or drift one replica's clock. Every fault and heal is recorded in the
  * history as a nemesis event, so checkers know when the last fault ended.
  */
-export type NemesisFault =
-  | 'partition-halves'
-  | 'partition-one-way'
-  | 'majorities-ring'
-  | 'bridge'
-  | 'isolate-one'
-  | 'crash'
-  | 'pause'
-  | 'clock-skew'
-  | 'clock-drift';
-
-export const NEMESIS_FAULTS: readonly NemesisFault[] = [
-  'partition-halves',
-  'partition-one-way',
-  'majorities-ring',
-  'bridge',
-  'isolate-one',
-  'crash',
-  'pause',
-  'clock-skew',
-  'clock-drift',
-];
-
-export interface NemesisOptions {
-  /** When the first fault may start and when the last must be undone (virtual ms). */
-  readonly fromMs: number;
-  readonly untilMs: number;
-  readonly faults?: readonly NemesisFault[];
-  /** How long a fault lasts, and the quiet between two (ms). */
-  readonly faultMs?: readonly [number, number];
-  readonly gapMs?: readonly [number, number];
-  /** Largest clock step, either way (ms), and largest drift (a fraction: 0.5 = 50% fast). */
-  readonly maxSkewMs?: number;
-  readonly maxDrift?: number;
-  /**
-   * The replica that currently leads, if the mode has one: process faults then hit it half
-   * the time, as Jepsen's nemeses target the leader, since that is where the bugs are.
-   */
-  readonly leader?: () => string | undefined;
-}
-
-/** One fault the nemesis played: what, on whom, and when. */
-export interface NemesisStep {
-  readonly fault: NemesisFault;
-  readonly startMs: number;
-  readonly endMs: number;
-  readonly detail: string;
-}
-
 const NETWORK_FAULTS: ReadonlySet<NemesisFault> = new Set([
   'partition-halves',
   'partition-one-way',
@@ -75,40 +25,41 @@ const NETWORK_FAULTS: ReadonlySet<NemesisFault> = new Set([
  * partition holds is where elections pick the wrong log if a safety rule is missing.
  */
 export function scheduleNemesis(
-  sim: Simulation,
-  topology: Topology,
+  target: FaultTarget,
+  scheduler: Scheduler,
   rng: Rng,
-  options: NemesisOptions,
-): NemesisStep[] {
-  const faults = options.faults ?? NEMESIS_FAULTS;
-  const nodes = topology.nodes.map((n) => n.id);
-  const steps: NemesisStep[] = [];
+  spec: NemesisSpec,
+): FaultWindow[] {
+  const faults = spec.faults;
+  const nodes = target.allNodes();
+  const steps: FaultWindow[] = [];
   for (const track of [
     faults.filter((f) => NETWORK_FAULTS.has(f)),
     faults.filter((f) => !NETWORK_FAULTS.has(f)),
   ]) {
     if (track.length === 0) continue;
-    steps.push(...scheduleTrack(sim, rng.fork(track[0]), nodes, track, options));
+    steps.push(...scheduleTrack(target, scheduler, rng.fork(track[0]), nodes, track, spec));
   }
   return steps.sort((a, b) => a.startMs - b.startMs);
 }
 
 function scheduleTrack(
-  sim: Simulation,
+  target: FaultTarget,
+  scheduler: Scheduler,
   rng: Rng,
   nodes: readonly string[],
   faults: readonly NemesisFault[],
-  options: NemesisOptions,
-): NemesisStep[] {
-  const [minFault, maxFault] = options.faultMs ?? [1000, 4000];
-  const [minGap, maxGap] = options.gapMs ?? [300, 1500];
-  const steps: NemesisStep[] = [];
-  let t = options.fromMs + between(rng, minGap, maxGap);
-  while (t < options.untilMs) {
-    const endMs = Math.min(options.untilMs, t + between(rng, minFault, maxFault));
+  spec: NemesisSpec,
+): FaultWindow[] {
+  const [minFault, maxFault] = spec.faultMs;
+  const [minGap, maxGap] = spec.gapMs;
+  const steps: FaultWindow[] = [];
+  let t = spec.fromMs + between(rng, minGap, maxGap);
+  while (t < spec.untilMs) {
+    const endMs = Math.min(spec.untilMs, t + between(rng, minFault, maxFault));
     const fault = faults[rng.below(faults.length)];
-    const detail = play(sim, rng, nodes, fault, t, endMs, options);
-    steps.push({ fault, startMs: t, endMs, detail });
+    const detail = play(target, scheduler, rng, nodes, fault, t, endMs);
+    steps.push({ name: `nemesis-${steps.length + 1}`, kind: fault, detail, startMs: t, endMs });
     t = endMs + between(rng, minGap, maxGap);
   }
   return steps;
@@ -120,35 +71,35 @@ function between(rng: Rng, lo: number, hi: number): number {
 
 /** Schedules one fault over [start, end]; returns its description. */
 function play(
-  sim: Simulation,
+  target: FaultTarget,
+  scheduler: Scheduler,
   rng: Rng,
   nodes: readonly string[],
   fault: NemesisFault,
   start: number,
   end: number,
-  options: NemesisOptions,
 ): string {
   const mode: PartitionMode = rng.next() < 0.3 ? 'hold' : 'blackhole';
   const cut = (
     pairs: readonly (readonly [readonly string[], readonly string[]])[],
     oneWay = false,
   ) => {
-    const ids: number[] = [];
-    sim.at(start, () => {
-      sim.recordNemesis(`start-${fault}`, describe(pairs));
-      for (const [a, b] of pairs) ids.push(...sim.network.partition(a, b, { mode, oneWay }));
+    const handles: (readonly number[])[] = [];
+    scheduler.at(start, () => {
+      target.record(`start-${fault}`, describe(pairs));
+      for (const [a, b] of pairs) handles.push(target.partition(a, b, { mode, oneWay }));
     });
-    sim.at(end, () => {
-      sim.heal(ids);
-      sim.recordNemesis('heal');
+    scheduler.at(end, () => {
+      target.heal(handles);
+      target.record('heal', null);
     });
   };
   const shuffled = shuffle(rng, nodes);
   // Process and clock faults pick their target when they start: the leader, half the time.
-  const targetLeader = options.leader !== undefined && rng.next() < 0.5;
+  const targetLeader = rng.next() < 0.5;
   let one = shuffled[0];
   const pick = (): string => {
-    one = (targetLeader ? options.leader?.() : undefined) ?? shuffled[0];
+    one = (targetLeader ? target.leader() : undefined) ?? shuffled[0];
     return one;
   };
   switch (fault) {
@@ -191,48 +142,48 @@ function play(
       return `${mode} ${describe(pairs)}`;
     }
     case 'crash':
-      sim.at(start, () => {
-        sim.recordNemesis('kill', pick());
-        sim.crash(one);
+      scheduler.at(start, () => {
+        target.record('kill', pick());
+        target.kill(one);
       });
-      sim.at(end, () => {
-        sim.restart(one);
-        sim.recordNemesis('recover', one);
+      scheduler.at(end, () => {
+        target.restart(one);
+        target.record('recover', one);
       });
       return `crash ${targetLeader ? 'the leader' : one}`;
     case 'pause':
-      sim.at(start, () => {
-        sim.recordNemesis('pause', pick());
-        sim.pause(one);
+      scheduler.at(start, () => {
+        target.record('pause', pick());
+        target.pause(one);
       });
-      sim.at(end, () => {
-        sim.resume(one);
-        sim.recordNemesis('resume', one);
+      scheduler.at(end, () => {
+        target.resume(one);
+        target.record('resume', one);
       });
       return `pause ${targetLeader ? 'the leader' : one}`;
     case 'clock-skew': {
-      const max = options.maxSkewMs ?? 5000;
+      const max = 5000;
       const ms = Math.round((rng.next() * 2 - 1) * max);
-      sim.at(start, () => {
-        sim.recordNemesis('clock-skew', { node: pick(), ms });
-        sim.skewClock(one, ms);
+      scheduler.at(start, () => {
+        target.record('clock-skew', { node: pick(), ms });
+        target.skewClock(one, ms);
       });
-      sim.at(end, () => {
-        sim.skewClock(one, -ms);
-        sim.recordNemesis('stop', one);
+      scheduler.at(end, () => {
+        target.skewClock(one, -ms);
+        target.record('stop', one);
       });
       return `skew ${targetLeader ? 'the leader' : one} by ${ms}ms`;
     }
     case 'clock-drift': {
-      const max = options.maxDrift ?? 0.5;
+      const max = 0.5;
       const drift = Math.round((rng.next() * 2 - 1) * max * 1000) / 1000;
-      sim.at(start, () => {
-        sim.recordNemesis('clock-drift', { node: pick(), drift });
-        sim.driftClock(one, drift);
+      scheduler.at(start, () => {
+        target.record('clock-drift', { node: pick(), drift });
+        target.driftClock(one, drift);
       });
-      sim.at(end, () => {
-        sim.driftClock(one, 0);
-        sim.recordNemesis('stop', one);
+      scheduler.at(end, () => {
+        target.driftClock(one, 0);
+        target.record('stop', one);
       });
       return `drift ${targetLeader ? 'the leader' : one} by ${drift}`;
     }
