@@ -360,21 +360,21 @@ export class Leaderless implements Replica, ReplicaContext {
 
   /** Whether every cell in the message is of the kind this cluster keeps. */
   private fits(m: LeaderlessMessage): boolean {
-    const lww = this.config.conflicts === 'lww';
-    const ok = (cell: Cell | null | undefined) =>
-      cell === null || cell === undefined || isLwwCell(cell) === lww;
     switch (m.type) {
       case 'write':
       case 'read-reply':
-        return ok(m.cell);
+      case 'promise':
+        return this.fitsCell(m.cell);
       case 'tree-diff':
       case 'cells':
-        return m.cells.every(([, cell]) => ok(cell));
-      case 'promise':
-        return ok(m.cell);
+        return m.cells.every(([, cell]) => this.fitsCell(cell));
       default:
         return true;
     }
+  }
+
+  private fitsCell(cell: Cell | null): boolean {
+    return cell === null || isLwwCell(cell) === (this.config.conflicts === 'lww');
   }
 
   /** For tests and status pages: what this replica holds. */

@@ -4,7 +4,7 @@
  */
 import type { DurableStorage } from '../../core/storage/durable-storage';
 import { BucketedMap } from './buckets';
-import { cellJson, mergeCells, sameCell, type Cell } from './cell';
+import { cellJson, isLwwCell, mergeCells, sameCell, type Cell } from './cell';
 
 export class CellStore {
   private readonly cells: BucketedMap<Cell>;
@@ -34,7 +34,10 @@ export class CellStore {
   merge(key: string, cell: Cell): boolean {
     const current = this.cells.get(key);
     const next = current === undefined ? cell : mergeCells(current, cell);
-    if (current !== undefined && sameCell(current, next)) return false;
+    // Last-write-wins returns one of its inputs, the current one exactly when nothing changed;
+    // a sibling merge builds a new cell, which may still equal the old.
+    if (next === current) return false;
+    if (current !== undefined && !isLwwCell(next) && sameCell(current, next)) return false;
     this.cells.set(key, next);
     return true;
   }
