@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { Toxiproxy } from 'toxiproxy-node-client';
 import { Fabric } from '../../proxy/fabric';
-import { clientEndpointName } from '../../proxy/links';
+import { clientEndpointName, dialAddress, proxyName } from '../../proxy/links';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../proxy/server';
 import type { Topology } from '../../topology';
 
@@ -37,9 +39,13 @@ export interface ClusterNode {
 interface Child {
   readonly id: string;
   readonly process: ChildProcess;
+  /** Resolves once the process has exited (at once if it already has). */
+  readonly exit: Promise<void>;
   port?: number;
   linked: boolean;
   exited: boolean;
+  /** Killed on purpose by `kill()`: its exit is expected, not news. */
+  killed: boolean;
 }
 
 /** The built CLI: from dist/runtime/live, or from src/runtime/live when run under ts-jest. */
@@ -79,12 +85,80 @@ export class Cluster {
     );
     this.fabricValue = await Fabric.create(topology, this.toxiproxyUrl, { upstreams });
     await withTimeout(this.allLinked(), timeout, 'replicas did not all link up through the fabric');
-    return topology.nodes.map((n) => ({
+    return this.nodes();
+  }
+
+  /** Every replica as it is now: a restarted one has a new pid and port. */
+  nodes(): ClusterNode[] {
+    return this.options.topology.nodes.map((n) => ({
       id: n.id,
       region: n.region,
       pid: this.children.get(n.id)?.process.pid ?? 0,
       port: this.children.get(n.id)?.port ?? 0,
     }));
+  }
+
+  /** Whether a replica's process is running (it may have been killed, or crashed). */
+  isRunning(id: string): boolean {
+    const child = this.children.get(id);
+    return child !== undefined && !child.exited;
+  }
+
+  /**
+   * Send `signal` to one replica's process (`kill -9` by default: a crash, no goodbye) and
+   * resolve once it has exited. Its storage stays, for `restartNode`.
+   */
+  async kill(id: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.children.get(id);
+    if (!child) throw new RangeError(`no replica ${id} in this cluster`);
+    if (child.exited) return;
+    child.killed = true;
+    child.process.kill(signal);
+    await child.exit;
+  }
+
+  /**
+   * Start a replica that has exited again, over the same data directory (a crash-restart).
+   * It listens on a fresh port, so every proxy leading to it is re-pointed there (keeping its
+   * toxics and whether it is enabled). Resolves once it listens, has dialled every peer, and
+   * every running peer has dialled it again (peers redial with back-off, up to 2 s apart);
+   * with `linked: false`, as soon as it listens and its proxies lead to it (for a replica that
+   * restarts behind a partition, whose links cannot open).
+   */
+  async restartNode(id: string, options: { linked?: boolean } = {}): Promise<ClusterNode> {
+    const child = this.children.get(id);
+    if (!child) throw new RangeError(`no replica ${id} in this cluster`);
+    if (!child.exited) throw new Error(`replica ${id} is still running: kill it first`);
+    if (this.stopping) throw new Error('the cluster is stopping');
+    const timeout = this.options.startTimeoutMs ?? 30_000;
+    const deadline = performance.now() + timeout;
+    const listening = this.spawnNode(id);
+    const restarted = this.children.get(id);
+    if (!restarted) throw new Error(`replica ${id} did not spawn`);
+    try {
+      await withTimeout(listening, timeout, `replica ${id} did not listen again`);
+      if (this.stopping) throw new Error('the cluster is stopping');
+    } catch (err) {
+      // A replica that did not come up, or came up while stop() ran (which did not know
+      // of it), is stopped here: nothing is left behind.
+      await stopChild(restarted, 0);
+      throw err;
+    }
+    const node = this.options.topology.nodes.find((n) => n.id === id);
+    if (!node || restarted.port === undefined) throw new Error(`replica ${id} has no port`);
+    await this.repoint(id, `${node.host}:${restarted.port}`);
+    const [own, peers] =
+      options.linked === false
+        ? [true, true]
+        : await Promise.all([this.linked(restarted, deadline), this.peersLinkedTo(id, deadline)]);
+    if (!own || !peers) {
+      throw new Error(
+        `replica ${id} did not link up again through the fabric within ${timeout} ms`,
+      );
+    }
+    const now = this.nodes().find((n) => n.id === id);
+    if (!now) throw new Error(`replica ${id} vanished`);
+    return now;
   }
 
   /** Where clients of `region` reach `node`: its client proxy. */
@@ -117,7 +191,8 @@ export class Cluster {
       ...(this.options.mode ? ['--mode', this.options.mode] : []),
     ];
     const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const child: Child = { id, process: proc, linked: false, exited: false };
+    const exit = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    const child: Child = { id, process: proc, exit, linked: false, exited: false, killed: false };
     this.children.set(id, child);
     createInterface({ input: proc.stderr }).on('line', (line) => this.options.log(line));
     return new Promise((resolve, reject) => {
@@ -131,6 +206,8 @@ export class Cluster {
               exitCode: code,
             }),
           );
+        } else if (child.killed) {
+          this.options.log(`replica ${id} killed (${how})`);
         } else if (!this.stopping) {
           this.options.log(`replica ${id} exited (${how})`);
         }
@@ -155,6 +232,71 @@ export class Cluster {
     });
   }
 
+  /**
+   * Point every proxy that leads to replica `id` at `upstream` (host:port). The update names
+   * only `upstream`, so a proxy keeps its listen address, its toxics and whether it is enabled
+   * (Toxiproxy, and the embedded server, keep what an update leaves out).
+   */
+  private async repoint(id: string, upstream: string): Promise<void> {
+    const url = this.toxiproxyUrl.replace(/\/+$/, '');
+    const api = new Toxiproxy(url).getApi();
+    const { topology } = this.options;
+    const from = [
+      ...topology.nodes.filter((n) => n.id !== id).map((n) => n.id),
+      ...topology.regions.map((r) => clientEndpointName(r.name)),
+    ];
+    const all = new Set(this.fabric.proxies());
+    const names = from.map((f) => proxyName(f, id)).filter((name) => all.has(name));
+    await Promise.all(
+      names.map((name) => api.post(`${url}/proxies/${encodeURIComponent(name)}`, { upstream })),
+    );
+  }
+
+  /** Polls until `child` has dialled every peer (true), or exited or `deadline` passed (false). */
+  private async linked(child: Child, deadline: number): Promise<boolean> {
+    while (!child.linked) {
+      if (child.exited || this.stopping || performance.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return true;
+  }
+
+  /** Polls until every running peer's own link to `id` is open (true), or `deadline` (false). */
+  private async peersLinkedTo(id: string, deadline: number): Promise<boolean> {
+    while (performance.now() < deadline && !this.stopping) {
+      const peers = [...this.children.values()].filter((c) => c.id !== id && !c.exited);
+      const open = await Promise.all(peers.map((c) => this.linkOpen(c, id)));
+      if (open.every(Boolean)) return true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return false;
+  }
+
+  /** Whether `peer` says its link to `to` is open: asked directly, not through the fabric. */
+  private linkOpen(peer: Child, to: string): Promise<boolean> {
+    const node = this.options.topology.nodes.find((n) => n.id === peer.id);
+    if (!node || peer.port === undefined) return Promise.resolve(false);
+    const { host } = dialAddress(`${node.host}:${peer.port}`);
+    return new Promise((resolve) => {
+      const req = get({ host, port: peer.port, path: '/status', timeout: 1000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => {
+          try {
+            const status = JSON.parse(body) as { links?: Record<string, { open?: unknown }> };
+            resolve(status.links?.[to]?.open === true);
+          } catch {
+            resolve(false);
+          }
+        });
+        res.on('error', () => resolve(false));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(false));
+    });
+  }
+
   private async allLinked(): Promise<void> {
     while ([...this.children.values()].some((c) => !c.linked)) {
       const dead = [...this.children.values()].find((c) => c.exited);
@@ -166,10 +308,9 @@ export class Cluster {
 
 async function stopChild(child: Child, graceMs: number): Promise<void> {
   if (child.exited) return;
-  const exited = new Promise<void>((resolve) => child.process.once('exit', () => resolve()));
   child.process.kill('SIGTERM');
   const timer = setTimeout(() => child.process.kill('SIGKILL'), graceMs);
-  await exited;
+  await child.exit;
   clearTimeout(timer);
 }
 

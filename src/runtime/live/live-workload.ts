@@ -35,6 +35,12 @@ export interface LiveWorkloadOptions {
   readonly durationMs: number;
   readonly workload?: Partial<Workload>;
   readonly seed?: number | string;
+  /**
+   * Put before every key (`k3` becomes `<prefix>k3`). Runs against one cluster with distinct
+   * prefixes each start from empty registers, so each history can be checked alone: without
+   * one, a later run reads what an earlier one wrote, a value its own history never wrote.
+   */
+  readonly keyPrefix?: string;
 }
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -119,6 +125,11 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   const { topology } = options;
   const workload: Workload = { ...topology.workload, ...options.workload };
   const generator = new OpGenerator(workload);
+  const prefix = options.keyPrefix ?? '';
+  const nextOp = (stream: Rng): Op => {
+    const op = generator.next(stream);
+    return prefix === '' ? op : { ...op, key: `${prefix}${op.key}` };
+  };
   const rng = new Rng(options.seed ?? 1);
   const history: HistoryOp[] = [];
   const started = performance.now();
@@ -177,7 +188,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
               let process = nextProcess++;
               while (now() < end) {
                 if (!(await link.ready(started + end))) break;
-                const op = generator.next(stream);
+                const op = nextOp(stream);
                 process = complete(process, op, await invoke(process, op));
               }
             })(),
@@ -192,7 +203,7 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
             stream,
             () => nextProcess++,
             async (process) => {
-              const op = generator.next(stream);
+              const op = nextOp(stream);
               return complete(process, op, await invoke(process, op));
             },
           ),

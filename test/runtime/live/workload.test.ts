@@ -69,6 +69,22 @@ describe('a live workload', () => {
     );
   }, 30_000);
 
+  it('gives a run its own keys with keyPrefix, so that its history checks alone', async () => {
+    // The run above wrote k0..k2 with values from 1 up; this one starts from empty registers.
+    const history = await runLiveWorkload({
+      topology,
+      clientAddress: (region, node) => cluster.clientAddress(region, node),
+      durationMs: 1000,
+      keyPrefix: 'again-',
+    });
+    expect(new Set(history.map((h) => h.key))).toEqual(
+      new Set(['again-k0', 'again-k1', 'again-k2']),
+    );
+    expect(checkHistoryText(formatJsonl(history), { format: 'jsonl' }).verdict).toBe(
+      'linearizable',
+    );
+  }, 30_000);
+
   it('waits for a refused replica to come back instead of spinning, closed loop', async () => {
     const run = runLiveWorkload({
       topology,
