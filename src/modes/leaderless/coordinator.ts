@@ -161,7 +161,9 @@ export class Coordinator {
     const waiting = new Map<NodeId, NodeId>();
     for (const route of routes) {
       if (route.target === env.self) {
-        if (config.conflicts === 'lww') this.node.applyLocal(key, cell);
+        // Minted here already (siblings), or stored here: as this node's own copy, or as a
+        // stand-in's hint for the replica it replaces.
+        if (config.conflicts === 'lww') this.node.applyLocal(key, cell, route.replica);
         tally.ack(route.replica, route.region);
         continue;
       }
@@ -382,7 +384,7 @@ export class Coordinator {
         if (!read.replies.has(replica) || sameCell(read.replies.get(replica), merged)) continue;
         this.node.metric('read_repairs_total', 1, { mode: config.readRepair });
         if (target === env.self) {
-          this.node.applyLocal(key, merged);
+          this.node.applyLocal(key, merged, replica);
           local = true;
           continue;
         }

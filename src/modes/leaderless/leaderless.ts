@@ -16,6 +16,7 @@
  */
 import type { Env, Replica } from '../../core/env';
 import type { NodeId } from '../../core/ids';
+import type { Json } from '../../core/json';
 import { fail, type ClientRequest, type ClientResult } from '../../core/messages/client';
 import type { PeerMessage } from '../../core/messages/envelope';
 import { ShapeError } from '../../core/messages/shape';
@@ -151,7 +152,13 @@ export class Leaderless implements Replica, ReplicaContext {
     }
     const plan = choice.plan;
     if (plan.kind === 'serial') {
-      this.paxos.start(req.id, op.key, plan.local, respond, op.f === 'cas' ? op.value : undefined);
+      const update =
+        op.f === 'read'
+          ? undefined
+          : op.f === 'write'
+            ? { next: op.value, answer: op.value }
+            : { next: op.value[1], expected: { value: op.value[0] }, answer: op.value as Json };
+      this.paxos.start(req.id, op.key, plan.local, respond, update);
       return;
     }
     if (op.f === 'read') {

@@ -40,9 +40,10 @@ export function requirementFor(
 }
 
 /**
- * The plan for an operation at the level it asked for (or the configured default): reads
- * take any level but ANY, and SERIAL or LOCAL_SERIAL when `serial` is on; writes take any
- * level but the serial ones; compare-and-set takes only the serial ones, and only with `serial`.
+ * The plan for an operation at the level it asked for (or the configured default): reads take
+ * any level but ANY, writes any level; with `serial` on, both also take SERIAL and
+ * LOCAL_SERIAL (a Paxos round: a linearizable read, or an unconditional write that cannot race
+ * a cas), and compare-and-set takes only those two, SERIAL by default.
  */
 export function chooseLevel(
   f: 'read' | 'write' | 'cas',
@@ -58,8 +59,6 @@ export function chooseLevel(
         reason: `${f === 'cas' ? 'cas' : requested} needs serial: true (Paxos); quorum reads and writes cannot compare-and-set`,
       };
     }
-    if (f === 'write')
-      return { ok: false, reason: `${requested} is for cas and reads, not writes` };
     if (requested !== undefined && !serial) {
       return { ok: false, reason: `cas takes SERIAL or LOCAL_SERIAL, not ${requested}` };
     }

@@ -15,10 +15,18 @@
  * reached a majority, which intersects this one); the cas compares, proposes (a majority must
  * accept), and commits to every replica, answering once a majority of participants applied it.
  *
- * Answers: a ballot refused before anything of this operation was proposed is retried after a
- * random back-off until `casTimeoutMs`, then `fail timeout` (never proposed, so never applied);
- * a comparison that does not match is `fail cas-mismatch`; once its own value was proposed, a
- * refusal or a timeout is `info` (a later round may still find and finish it).
+ * A refused ballot (at prepare or propose) is retried above the highest ballot seen, after a
+ * random back-off, until `casTimeoutMs`. Once its own value was proposed, an operation may be
+ * chosen by a round it no longer controls, so each retry first settles that: its value still in
+ * progress is finished (ok), its value already current took effect (ok), a predecessor's value
+ * in progress is finished first; otherwise nothing on the replicas says whether its value was
+ * chosen and overwritten since, or may still be chosen from a minority that accepted it, and
+ * the answer is `info`. (Cassandra re-evaluates the condition instead, which is how a
+ * contended LWT can report "not applied" for an update that was: CASSANDRA-9328.)
+ *
+ * Answers: `ok` once committed to a majority; `fail cas-mismatch` when the comparison fails
+ * before anything of this operation was proposed; `fail timeout` at the deadline under the
+ * same condition; `info` otherwise. Writes at SERIAL run the same round without the comparison.
  */
 import type { NodeId, RequestId, TimerId } from '../../core/ids';
 import { jsonEqual, type Json } from '../../core/json';
@@ -40,6 +48,8 @@ interface AcceptorState {
 
 const EMPTY: AcceptorState = { promised: null, accepted: null, committed: null };
 const PREFIX = 'p.';
+
+const sameStamp = (a: Stamp, b: Stamp): boolean => compareStamps(a, b) === 0;
 
 const newer = (a: Stamp | null, b: Stamp | null): Stamp | null =>
   a === null ? b : b === null ? a : compareStamps(a, b) >= 0 ? a : b;
@@ -67,11 +77,20 @@ export class AcceptorStates {
 
 type PromiseMessage = Extract<LeaderlessMessage, { type: 'promise' }>;
 
+/** A serial write: `next`, if the register holds `expected` (a cas) or unconditionally. */
+export interface SerialUpdate {
+  readonly next: Json;
+  /** Absent: an unconditional write. */
+  readonly expected?: { readonly value: Json };
+  /** What an ok answer carries (the op's own value, as for every update). */
+  readonly answer: Json;
+}
+
 interface Run {
   readonly id: RequestId;
   readonly key: string;
-  /** cas: [expected, next]; a serial read has neither. */
-  readonly cas?: readonly [Json, Json];
+  /** What it writes; a serial read writes nothing. */
+  readonly update?: SerialUpdate;
   readonly participants: readonly NodeId[];
   readonly need: number;
   readonly respond: Respond;
@@ -84,6 +103,14 @@ interface Run {
   proposal: LwwCell | null;
   /** Whether the proposal in flight is this operation's own value (not a predecessor's). */
   own: boolean;
+  /**
+   * This operation's cell once proposed: from then on it may be chosen by any later round,
+   * so a retry proposes this same cell (a duplicate choice is the same write) or reports it.
+   */
+  mine: LwwCell | null;
+  /** How many rounds proposed `mine`, and who refused the first: refused by all, it is dead. */
+  mineRounds: number;
+  readonly mineRefusals: Set<NodeId>;
   readonly accepts: Set<NodeId>;
   rejects: number;
   readonly committed: Set<NodeId>;
@@ -100,6 +127,8 @@ export class Paxos {
   private readonly runs = new Map<string, Run>();
   /** Round id → run id. */
   private readonly rounds = new Map<string, string>();
+  /** The round that first proposed a run's own value → the run, until the run ends. */
+  private readonly firstProposals = new Map<string, Run>();
 
   constructor(private readonly node: ReplicaContext) {
     this.acceptor = new AcceptorStates(node.env.storage);
@@ -107,14 +136,8 @@ export class Paxos {
 
   // ---- proposer -------------------------------------------------------------------------
 
-  /** A compare-and-set (`cas` given) or a serial read of `key`. */
-  start(
-    id: RequestId,
-    key: string,
-    local: boolean,
-    respond: Respond,
-    cas?: readonly [Json, Json],
-  ): void {
+  /** A serial read of `key` (no `update`), or a serial write or compare-and-set. */
+  start(id: RequestId, key: string, local: boolean, respond: Respond, update?: SerialUpdate): void {
     const { env, placement, detector, config } = this.node;
     const replicas = placement.replicas(key);
     const participants = local
@@ -136,7 +159,7 @@ export class Paxos {
     const run: Run = {
       id,
       key,
-      ...(cas === undefined ? {} : { cas }),
+      ...(update === undefined ? {} : { update }),
       participants,
       need,
       respond,
@@ -148,6 +171,9 @@ export class Paxos {
       refusals: 0,
       proposal: null,
       own: false,
+      mine: null,
+      mineRounds: 0,
+      mineRefusals: new Set(),
       accepts: new Set(),
       rejects: 0,
       committed: new Set(),
@@ -197,28 +223,63 @@ export class Paxos {
       lastCommit = newer(lastCommit, p.committed);
       current = mergeOptional(current, p.cell ?? undefined);
     }
-    if (inProgress && (lastCommit === null || compareStamps(inProgress.ballot, lastCommit) > 0)) {
+    const pending =
+      inProgress && (lastCommit === null || compareStamps(inProgress.ballot, lastCommit) > 0)
+        ? inProgress
+        : null;
+    if (
+      run.mine !== null &&
+      run.mineRounds === 1 &&
+      run.mineRefusals.size === run.participants.length
+    ) {
+      // Every acceptor refused it: it is accepted nowhere, so it can never be chosen.
+      run.mine = null;
+    }
+    const mine = run.mine;
+    if (mine !== null) {
+      // Proposed before and preempted: find out what became of it before anything else.
+      if (pending !== null && sameStamp(pending.cell.ts, mine.ts)) {
+        this.propose(run, mine, true);
+        return;
+      }
+      if (current !== undefined && isLwwCell(current) && sameStamp(current.ts, mine.ts)) {
+        this.finish(run, ok(run.id, (run.update as SerialUpdate).answer));
+        return;
+      }
+      if (pending === null) {
+        // It may have been chosen and overwritten since, or sit accepted on a minority and be
+        // chosen later: nothing on the replicas tells which.
+        this.finish(run, info(run.id, 'indeterminate', 'preempted by a concurrent operation'));
+        return;
+      }
+    }
+    if (pending !== null) {
       // A predecessor's proposal may have been chosen: finish it before anything else.
       this.node.metric('paxos_repairs_total');
-      this.propose(run, inProgress.cell, false);
+      this.propose(run, pending.cell, false);
       return;
     }
     const value = readValue(current);
-    if (run.cas === undefined) {
+    const update = run.update;
+    if (update === undefined) {
       this.finish(run, ok(run.id, value));
       return;
     }
-    const [expected, next] = run.cas;
-    if (!jsonEqual(value, expected)) {
+    if (update.expected !== undefined && !jsonEqual(value, update.expected.value)) {
       this.finish(run, fail(run.id, 'cas-mismatch', `held ${JSON.stringify(value)}`));
       return;
     }
     const floor =
       current !== undefined && isLwwCell(current) ? newer(current.ts, run.ballot) : run.ballot;
-    this.propose(run, { v: next, ts: this.node.stamper.above(this.node.env.now(), floor) }, true);
+    run.mine = { v: update.next, ts: this.node.stamper.above(this.node.env.now(), floor) };
+    this.propose(run, run.mine, true);
   }
 
   private propose(run: Run, cell: LwwCell, own: boolean): void {
+    if (own && ++run.mineRounds === 1) {
+      this.firstProposals.set(run.round, run);
+      run.mineRefusals.clear();
+    }
     run.phase = 'propose';
     run.proposal = cell;
     run.own = own;
@@ -235,19 +296,16 @@ export class Paxos {
   }
 
   onProposeReply(from: NodeId, op: string, accepted: boolean, promised: Stamp | null): void {
+    const first = this.firstProposals.get(op);
+    if (first !== undefined && !accepted && first.participants.includes(from))
+      first.mineRefusals.add(from);
     const run = this.runOf(op);
     if (run === undefined || run.phase !== 'propose' || !run.participants.includes(from)) return;
     run.highest = newer(run.highest, promised);
     if (!accepted) {
-      if (++run.rejects <= run.participants.length - run.need) return;
-      if (run.own) {
-        this.finish(
-          run,
-          info(run.id, 'indeterminate', 'a higher ballot preempted the proposal (contention)'),
-        );
-      } else {
-        this.backoff(op, run);
-      }
+      // Preempted by a higher ballot: try again above it. A proposal of this operation's own
+      // value is remembered in `mine`, and the next round finds out what became of it.
+      if (++run.rejects > run.participants.length - run.need) this.backoff(op, run);
       return;
     }
     run.accepts.add(from);
@@ -276,7 +334,7 @@ export class Paxos {
       this.prepare(runId, run);
       return;
     }
-    this.finish(run, ok(run.id, run.cas as unknown as Json));
+    this.finish(run, ok(run.id, (run.update as SerialUpdate).answer));
   }
 
   private backoff(op: string, run: Run): void {
@@ -288,6 +346,7 @@ export class Paxos {
   }
 
   private finish(run: Run, result: Parameters<Respond>[0]): void {
+    for (const [op, r] of this.firstProposals) if (r === run) this.firstProposals.delete(op);
     const runId = this.rounds.get(run.round);
     this.rounds.delete(run.round);
     if (runId !== undefined) this.runs.delete(runId);
@@ -314,7 +373,8 @@ export class Paxos {
     const after = `no decision within ${this.node.config.casTimeoutMs}ms (${run.attempts} round(s))`;
     this.finish(
       run,
-      run.own
+      // Once its own value was proposed, it may yet be chosen: only before that is it a fail.
+      run.mine !== null
         ? info(run.id, 'timeout', after)
         : fail(run.id, 'timeout', `${after}, nothing proposed`),
     );

@@ -1,60 +1,17 @@
 import type { NodeId } from '../../../src/core/ids';
 import type { LeaderlessConfig } from '../../../src/modes/leaderless/config';
-import { Leaderless } from '../../../src/modes/leaderless/leaderless';
-import { sameCell } from '../../../src/modes/leaderless/cell';
-import { leaderlessConfigOf } from '../../../src/runtime/leaderless-config';
-import { Simulation } from '../../../src/runtime/sim';
-import { parseTopology, type Topology } from '../../../src/topology';
-import type { HistoryOp } from '../../../src/workload/history';
+import {
+  divergentKeys,
+  leaderlessSim,
+  leaderlessTopology,
+} from '../../../src/runtime/sim/leaderless-scenarios';
 
-export function topology(yaml: string, name = 'leaderless-test.yaml'): Topology {
-  const r = parseTopology(yaml, name);
-  if (!r.ok) throw new Error(r.issues.map((i) => i.message).join('\n'));
-  return r.topology;
-}
+export { divergentKeys };
 
-/** A simulation of `t` in leaderless mode, with the replicas reachable for inspection. */
-export function leaderlessSimulation(
-  t: Topology,
-  seed: number | string,
-  tweak: (c: LeaderlessConfig) => LeaderlessConfig = (c) => c,
-): { sim: Simulation; replicas: Map<string, Leaderless>; config: LeaderlessConfig } {
-  const config = tweak(leaderlessConfigOf(t));
-  const replicas = new Map<string, Leaderless>();
-  const sim = new Simulation({
-    topology: t,
-    seed,
-    replica: (env, node) => {
-      const r = new Leaderless(env, config);
-      replicas.set(node, r);
-      return r;
-    },
-  });
-  return { sim, replicas, config };
-}
+export const topology = (yaml: string) => leaderlessTopology(yaml, 'leaderless-test.yaml');
 
-/** Keys whose replicas do not all hold the same cell (by digest). */
-export function divergentKeys(
-  replicas: Map<string, Leaderless>,
-  keys: readonly string[],
-): string[] {
-  const any = [...replicas.values()][0];
-  return keys.filter((key) => {
-    const holders = any.placement.replicas(key).map((id) => replicas.get(id as NodeId));
-    const first = holders[0]?.cell(key);
-    return holders.some((r) => !sameCell(r?.cell(key), first));
-  });
-}
-
-/** Keys written in a history. */
-export function writtenKeys(history: readonly HistoryOp[]): string[] {
-  return [...new Set(history.filter((h) => h.f === 'write').map((h) => String(h.key)))].sort();
-}
-
-/** Completed client ops of a history, paired: [invoke, completion]. */
-export function completions(history: readonly HistoryOp[]): HistoryOp[] {
-  return history.filter((h) => h.type !== 'invoke' && typeof h.process === 'number');
-}
+/** A simulation in leaderless mode, with the replicas reachable for inspection. */
+export const leaderlessSimulation = leaderlessSim;
 
 /** A small hand-built configuration: regions a and b, two nodes each, every node a replica. */
 export function smallConfig(overrides: Partial<LeaderlessConfig> = {}): LeaderlessConfig {
