@@ -1,0 +1,128 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster } from '../../../src/runtime/live/cluster';
+import { parseTopology, rttMs } from '../../../src/topology';
+
+// Leaderless, live, through the embedded Toxiproxy: a two-region Cassandra-style topology
+// (three replicas per key in each region) whose intra-region RTT is 20 ms, so that the levels
+// wait visibly different times. A client in us-east-1 talks to use1-a, which coordinates;
+// every request pays the client's own round trip to it (20 ms), and then:
+//   ONE, LOCAL_ONE: use1-a's own copy, nothing more;
+//   LOCAL_QUORUM:   one intra-region round trip (the closest local peer);
+//   EACH_QUORUM, QUORUM (4 of 6), ALL: the cross-region round trip (us-east-1 ↔ eu-west-1).
+const yaml = `
+regions:
+  - name: us-east-1
+    replicas: [use1-a, use1-b, use1-c]
+  - name: eu-west-1
+    replicas: [euw1-a, euw1-b, euw1-c]
+latency:
+  preset: aws
+  links:
+    - { within: us-east-1, rtt: 20ms }
+    - { within: eu-west-1, rtt: 20ms }
+replication:
+  mode: leaderless
+  replicationFactor: { us-east-1: 3, eu-west-1: 3 }
+  read: LOCAL_QUORUM
+  write: LOCAL_QUORUM
+  conflicts: lww
+network: { basePort: 0 }
+toxiproxy: { port: 0 }
+dashboard: { enabled: false }
+metrics: { enabled: false }
+`;
+
+// node:http with a keep-alive agent, as test/runtime/live/latency.test.ts explains.
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function call(url: string, method: 'GET' | 'PUT', body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('leaderless live latency per consistency level', () => {
+  // Journals on tmpfs where there is one: this measures the network path, not the disk.
+  const dir = mkdtempSync(
+    join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'geolab-leaderless-'),
+  );
+  const file = join(dir, 'topology.yaml');
+  writeFileSync(file, yaml);
+  const parsed = parseTopology(yaml, file);
+  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
+  const topology = parsed.topology;
+  const cluster = new Cluster({
+    topology,
+    topologyFile: file,
+    dataDir: join(dir, 'data'),
+    log: () => undefined,
+  });
+
+  beforeAll(() => cluster.start(), 60_000);
+  afterAll(async () => {
+    agent.destroy();
+    await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('matches the prediction within ±10% + 3 ms: LOCAL_QUORUM one local round trip, EACH_QUORUM the cross-region one', async () => {
+    const client = rttMs(topology.latency, 'us-east-1', 'us-east-1');
+    const local = client;
+    const cross = rttMs(topology.latency, 'us-east-1', 'eu-west-1');
+    const wait: Record<string, number> = {
+      ONE: 0,
+      LOCAL_ONE: 0,
+      LOCAL_QUORUM: local,
+      QUORUM: cross,
+      EACH_QUORUM: cross,
+      ALL: cross,
+    };
+    const at = cluster.clientAddress('us-east-1', 'use1-a');
+    const base = `http://${at.host}:${at.port}/kv`;
+    const within = (r: { predicted: number; median: number }) =>
+      Math.abs(r.median - r.predicted) <= r.predicted * 0.1 + 3;
+    const rows: { op: string; level: string; round: number; predicted: number; median: number }[] =
+      [];
+    let value = 0;
+    for (const op of ['write', 'read'] as const) {
+      for (const [level, levelWait] of Object.entries(wait)) {
+        const predicted = client + levelWait;
+        // Up to three rounds of 15: another suite may hog this 2-core machine for a while.
+        for (let round = 1; round <= 3; round++) {
+          const samples: number[] = [];
+          for (let i = 0; i < 15; i++) {
+            const url = `${base}/k-${level}?consistency=${level}`;
+            const start = performance.now();
+            const status = await (op === 'write'
+              ? call(url, 'PUT', String(++value))
+              : call(url, 'GET'));
+            samples.push(performance.now() - start);
+            expect(status).toBe(200);
+          }
+          samples.sort((a, b) => a - b);
+          const row = { op, level, round, predicted, median: Math.round(samples[7] * 10) / 10 };
+          rows.push(row);
+          if (within(row)) break;
+        }
+      }
+    }
+    console.log(
+      [
+        'op     level         predicted  median',
+        ...rows.map(
+          (r) =>
+            `${r.op.padEnd(6)} ${r.level.padEnd(13)} ${String(r.predicted).padStart(6)} ms ${String(r.median).padStart(6)} ms${r.round > 1 ? ` (round ${r.round})` : ''}`,
+        ),
+      ].join('\n'),
+    );
+    const last = new Map(rows.map((r) => [`${r.op} ${r.level}`, r]));
+    expect([...last.values()].filter((r) => !within(r))).toEqual([]);
+  }, 180_000);
+});
