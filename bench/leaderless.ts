@@ -58,10 +58,14 @@ console.log(
 );
 console.log('');
 
-for (const conflicts of ['lww', 'siblings'] as const) {
-  const r = skewRun({ seed: 1, conflicts });
+for (const [conflicts, timestamps] of [
+  ['lww', 'wall'],
+  ['lww', 'hlc'],
+  ['siblings', 'wall'],
+] as const) {
+  const r = skewRun({ seed: 1, conflicts, timestamps });
   console.log(
-    `Clock skew 500 ms on one of three replicas, ${conflicts === 'lww' ? 'last-write-wins, wall clocks' : 'siblings (version vectors)'}: ` +
+    `Clock skew 500 ms on one of three replicas, ${conflicts === 'lww' ? `last-write-wins, ${timestamps === 'wall' ? 'wall clocks' : 'hybrid logical clocks'}` : 'siblings (version vectors)'}: ` +
       `${r.lostWrites.lost.length} of ${r.acknowledged} acknowledged writes lost (checker)` +
       (conflicts === 'siblings' ? `, ${r.missing} missing from the final reads` : ''),
   );

@@ -309,13 +309,15 @@ export interface SkewResult {
 export function skewRun(options: {
   readonly seed: number;
   readonly conflicts: 'lww' | 'siblings';
+  /** Last-write-wins stamps: wall clocks (default) or hybrid logical clocks. */
+  readonly timestamps?: 'wall' | 'hlc';
   readonly skewMs?: number;
   readonly keys?: number;
 }): SkewResult {
   const topology = leaderlessTopology(
     SKEW_TOPOLOGY.replace(
       'timestamps: wall',
-      `timestamps: wall\n  conflicts: ${options.conflicts}`,
+      `timestamps: ${options.timestamps ?? 'wall'}\n  conflicts: ${options.conflicts}`,
     ),
     'leaderless-skew.yaml',
   );

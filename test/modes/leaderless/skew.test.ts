@@ -20,6 +20,14 @@ describe('leaderless under clock skew', () => {
     expect(r.lostWrites.lost).toHaveLength(0);
   });
 
+  it('loses none with hybrid logical clocks here: each writer had seen the fast clock’s write', () => {
+    // HLC orders a write after every stamp its coordinator observed; a replica that had not
+    // yet received the fast write would still stamp below it (HLC gives causality, not time).
+    expect(skewRun({ seed: 1, conflicts: 'lww', timestamps: 'hlc' }).lostWrites.lost).toHaveLength(
+      0,
+    );
+  });
+
   it('loses none with last-write-wins when clocks agree', () => {
     expect(skewRun({ seed: 1, conflicts: 'lww', skewMs: 0 }).lostWrites.lost).toHaveLength(0);
   });
