@@ -13,6 +13,11 @@ export {
   type LostWritesResult,
 } from './lost-writes';
 export {
+  findLostIncrements,
+  type CounterAccount,
+  type LostIncrementsResult,
+} from './lost-increments';
+export {
   measureConvergence,
   type ConvergenceOptions,
   type ConvergenceResult,
