@@ -3,6 +3,8 @@ import { asNodeId, type NodeId } from '../core/ids';
 import { fromTopology as asyncConfig } from '../modes/single-leader/async/config';
 import { leaderless } from '../modes/leaderless/leaderless';
 import { primaryBackup } from '../modes/single-leader/async/primary-backup';
+import { multiLeaderConfigOf } from '../modes/multi-leader/config';
+import { multiLeader } from '../modes/multi-leader/multi-leader';
 import { singleCopy } from '../modes/single-copy/single-copy';
 import { raftConfigOf } from '../modes/single-leader/raft/config';
 import { raft } from '../modes/single-leader/raft/raft';
@@ -35,8 +37,13 @@ export function replicaMaker(topology: Topology): ReplicaMaker {
       const config = leaderlessConfigOf(topology);
       return (env) => leaderless(env, config);
     }
+    case 'multi-leader': {
+      const config = multiLeaderConfigOf(topology);
+      return (env) => multiLeader(env, config);
+    }
     default:
-      throw new ModeUnavailableError(r.mode);
+      // Unreachable once every mode has a case; kept for modes the topology adds first.
+      throw new ModeUnavailableError((r as { readonly mode: string }).mode);
   }
 }
 
