@@ -29,6 +29,7 @@ import { FailureDetector } from './failure-detector';
 import { HintStore } from './hints';
 import { chooseLevel } from './levels';
 import { decodeMessage, encodeMessage, type LeaderlessMessage } from './messages';
+import { UpdateOutcomes } from './outcomes';
 import { Paxos } from './paxos';
 import { Placement } from './placement';
 import { CellStore } from './store';
@@ -36,6 +37,8 @@ import { Stamper } from './timestamps';
 
 const TICK = 'leaderless.tick';
 const REPLAY = 'leaderless.hints';
+/** Update outcomes remembered to answer retried requests (outcomes.ts). */
+const REMEMBERED_UPDATES = 4096;
 /** Hints offered to one replica per replay round at most. */
 const HINTS_PER_ROUND = 64;
 
@@ -56,6 +59,7 @@ export class Leaderless implements Replica, ReplicaContext {
   private readonly coordinator: Coordinator;
   private readonly paxos: Paxos;
   private readonly antiEntropy: AntiEntropy;
+  private readonly outcomes = new UpdateOutcomes(REMEMBERED_UPDATES);
   private readonly regions = new Map<NodeId, string>();
   private readonly peers: readonly NodeId[];
   /** Offered hints by target and key: each is offered again only after a write timeout. */
@@ -133,8 +137,20 @@ export class Leaderless implements Replica, ReplicaContext {
   }
 
   onClient(req: ClientRequest): void {
-    const respond = (result: ClientResult): void => this.env.reply(req.id, result);
+    let respond = (result: ClientResult): void => this.env.reply(req.id, result);
     const op = req.op;
+    if (op.f === 'write' || op.f === 'cas') {
+      const admitted = this.outcomes.admit(req.id);
+      if (admitted.kind === 'drop') return;
+      if (admitted.kind === 'answer') {
+        respond(admitted.result);
+        return;
+      }
+      respond = (result) => {
+        this.outcomes.done(req.id, result);
+        this.env.reply(req.id, result);
+      };
+    }
     if (op.f !== 'read' && op.f !== 'write' && op.f !== 'cas') {
       respond(
         fail(

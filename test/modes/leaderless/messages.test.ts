@@ -101,3 +101,31 @@ describe('leaderless messages', () => {
     expect(replica.cell('k')).toBeUndefined();
   });
 });
+
+describe('retried updates', () => {
+  it('run once: a copy in flight is dropped, a copy of a finished one gets its answer', () => {
+    const env = new FakeEnv('a1');
+    const replica = new Leaderless(env, smallConfig());
+    replica.onStart();
+    const request = {
+      id: 'c:1' as RequestId,
+      client: 'c' as never,
+      region: 'a' as never,
+      op: { f: 'write' as const, key: 'k', value: 1 },
+    };
+    replica.onClient(request);
+    const sent = env.drain();
+    expect(sent).toHaveLength(3);
+    replica.onClient(request);
+    expect(env.drain()).toEqual([]);
+    for (const { to, msg } of sent) {
+      const op = (msg.body as { op: string }).op;
+      replica.onMessage(to, encodeMessage({ type: 'write-ack', op }));
+    }
+    expect(env.replies).toEqual([{ req: 'c:1', res: { type: 'ok', id: 'c:1', value: 1 } }]);
+    replica.onClient(request);
+    expect(env.drain()).toEqual([]);
+    expect(env.replies).toHaveLength(2);
+    expect(env.replies[1]).toEqual(env.replies[0]);
+  });
+});
