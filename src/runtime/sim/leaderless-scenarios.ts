@@ -94,6 +94,27 @@ function loop(
   sim.at(from, issue);
 }
 
+/** One client reads every key in turn at `level`: the final reads the checkers judge by. */
+function readEach(client: SimClient, keys: readonly string[], level: string): void {
+  const list = [...keys];
+  const next = (): void => {
+    const key = list.shift();
+    if (key !== undefined) client.invoke({ f: 'read', key }, { level }, next);
+  };
+  next();
+}
+
+/** Client completions counted by `f:type[:error]`. */
+function outcomeCounts(history: readonly HistoryOp[]): Record<string, number> {
+  const outcomes: Record<string, number> = {};
+  for (const h of history) {
+    if (h.type === 'invoke' || typeof h.process !== 'number') continue;
+    const k = `${h.f}:${h.type}${h.error === undefined ? '' : `:${String(h.error)}`}`;
+    outcomes[k] = (outcomes[k] ?? 0) + 1;
+  }
+  return outcomes;
+}
+
 // ---- partition -------------------------------------------------------------------------
 
 export const PARTITION_TOPOLOGY = `
@@ -240,15 +261,7 @@ export function partitionRun(options: PartitionOptions): PartitionResult {
   sim.at(healAt, watch);
   const finalAt = watchUntil + 100;
   sim.at(finalAt, () => {
-    for (const region of regions) {
-      const client = sim.client(region);
-      const list = [...keys];
-      const next = (): void => {
-        const key = list.shift();
-        if (key !== undefined) client.invoke({ f: 'read', key }, { level: 'LOCAL_ONE' }, next);
-      };
-      next();
-    }
+    for (const region of regions) readEach(sim.client(region), keys, 'LOCAL_ONE');
   });
   sim.runUntil(finalAt + 10_000);
   const history = sim.history;
@@ -342,15 +355,7 @@ export function skewRun(options: {
   });
   const readAt = 200 + 300 * keys.length + 3000;
   sim.at(readAt, () => {
-    for (const node of topology.nodes) {
-      const client = sim.client('a', { node: node.id });
-      const list = [...keys];
-      const next = (): void => {
-        const key = list.shift();
-        if (key !== undefined) client.invoke({ f: 'read', key }, { level: 'ALL' }, next);
-      };
-      next();
-    }
+    for (const node of topology.nodes) readEach(sim.client('a', { node: node.id }), keys, 'ALL');
   });
   sim.runUntil(readAt + 5000);
   const history = sim.history;
@@ -423,19 +428,13 @@ export function serialSoakRun(seed: number, durationMs = 20_000): SerialSoakResu
     durationMs,
   );
   sim.runUntil(durationMs + 4000);
-  const outcomes: Record<string, number> = {};
-  for (const h of sim.history) {
-    if (h.type === 'invoke' || typeof h.process !== 'number') continue;
-    const k = `${h.f}:${h.type}${h.error === undefined ? '' : `:${String(h.error)}`}`;
-    outcomes[k] = (outcomes[k] ?? 0) + 1;
-  }
   const history = sim.history;
   const result = checkLinearizability(history, defaultModel(history, 'jsonl'));
   return {
     seed,
     verdict: result.verdict,
     ...(result.witness ? { witness: formatWitness(result.witness) } : {}),
-    outcomes,
+    outcomes: outcomeCounts(sim.history),
     historyJsonl: sim.historyJsonl(),
   };
 }
@@ -539,27 +538,13 @@ export function convergenceSoakRun(
   const keys = Array.from({ length: topology.workload.keys }, (_, i) => `k${i}`);
   const readAt = durationMs + 12_000;
   sim.at(readAt, () => {
-    for (const region of topology.regions) {
-      const client = sim.client(region.name);
-      const list = [...keys];
-      const next = (): void => {
-        const key = list.shift();
-        if (key !== undefined) client.invoke({ f: 'read', key }, { level: 'ALL' }, next);
-      };
-      next();
-    }
+    for (const region of topology.regions) readEach(sim.client(region.name), keys, 'ALL');
   });
   sim.runUntil(readAt + 5000);
-  const outcomes: Record<string, number> = {};
-  for (const h of sim.history) {
-    if (h.type === 'invoke' || typeof h.process !== 'number') continue;
-    const k = `${h.f}:${h.type}${h.error === undefined ? '' : `:${String(h.error)}`}`;
-    outcomes[k] = (outcomes[k] ?? 0) + 1;
-  }
   return {
     seed,
     divergent: divergentKeys(replicas, keys),
     lostWrites: findLostWrites(sim.history),
-    outcomes,
+    outcomes: outcomeCounts(sim.history),
   };
 }
