@@ -20,11 +20,11 @@ describe('raft soak (fixed seeds)', () => {
   });
 
   it('has teeth: without the log up-to-date check, elections lose committed writes', () => {
-    // Seed 5 elects a leader missing committed entries; the checker sees the old values return.
-    const broken = raftSoakRun({ seed: 5, unsafe: 'skipLogCheck' });
+    // Seed 28 elects a leader missing committed entries; the checker sees the old values return.
+    const broken = raftSoakRun({ seed: 28, unsafe: 'skipLogCheck' });
     expect(broken.linearizability.verdict).toBe('not-linearizable');
     expect(broken.explanation).toMatch(/not-linearizable/);
-    expect(raftSoakRun({ seed: 5 }).passed).toBe(true);
+    expect(raftSoakRun({ seed: 28 }).passed).toBe(true);
   });
 
   it('has teeth on most seeds: a replica or the checker catches the broken rule', () => {

@@ -56,6 +56,9 @@ interface PendingRead {
 }
 
 interface Forwarded {
+  readonly request: ClientRequest;
+  /** The leader it was last sent to. */
+  to: NodeId;
   readonly sentAt: number;
   attempts: number;
 }
@@ -878,8 +881,17 @@ export class Raft implements Replica {
       return;
     }
     const previous = this.forwarded.get(req.id);
-    if (previous) previous.attempts++;
-    else this.forwarded.set(req.id, { sentAt: this.ticks, attempts: 1 });
+    if (previous) {
+      previous.attempts++;
+      previous.to = this.leader;
+    } else {
+      this.forwarded.set(req.id, {
+        request: req,
+        to: this.leader,
+        sentAt: this.ticks,
+        attempts: 1,
+      });
+    }
     this.env.emit({ kind: 'forward', request: req.id, to: this.leader });
     this.send(this.leader, { type: 'forward', request: req });
   }
@@ -1019,7 +1031,12 @@ export class Raft implements Replica {
     if (leader === this.leader) return;
     this.leader = leader;
     this.env.emit({ kind: 'leader', leader, term: this.term });
-    if (leader === null || this.awaitingLeader.length === 0) return;
+    if (leader === null) return;
+    // Requests relayed to a leader that is gone go to the new one at once, rather than wait
+    // out the forward timeout (a crashed leader never answers). The new leader deduplicates by
+    // request id, and a second attempt refused is `info` (handleForwardResult).
+    const stranded = [...this.forwarded.values()].filter((f) => f.to !== leader);
+    for (const f of stranded) this.handleRequest(f.request, { local: true });
     const waiting = this.awaitingLeader;
     this.awaitingLeader = [];
     for (const a of waiting) this.handleRequest(a.request, { local: true });
