@@ -39,6 +39,9 @@ export interface FabricOptions {
   concurrency?: number;
 }
 
+/** Names one fault that partition/addLatency/limitBandwidth started, for `remove(ids)`. */
+export type FaultId = number;
+
 export interface ToxicState {
   name: string;
   type: string;
@@ -76,9 +79,16 @@ export class Fabric {
   private readonly queue = new KeyedQueue();
   private readonly slots: Semaphore;
   private readonly dialledByClients: ReadonlySet<string>;
-  /** Fault toxics this fabric put on each proxy, and the proxies it disabled. */
-  private readonly faults = new Map<string, Set<string>>();
-  private readonly disabled = new Set<string>();
+  /**
+   * Fault toxics this fabric put on each proxy, each with the faults that want it; and the
+   * proxies it disabled, with the faults that want each disabled. A partition's toxics are
+   * shared by name (a blackhole is a blackhole), so one is removed once no fault wants it.
+   */
+  private readonly faults = new Map<string, Map<string, Set<FaultId>>>();
+  private readonly disabled = new Map<string, Set<FaultId>>();
+  /** What each fault put where, for `remove(ids)`. */
+  private readonly byId = new Map<FaultId, { toxics: [string, string][]; proxies: string[] }>();
+  private nextId = 1;
 
   private constructor(
     readonly topology: Topology,
@@ -178,77 +188,144 @@ export class Fabric {
    * nodes; a region includes its clients. `refuse` disables whole proxies, so a one-way
    * refuse also stops the replies on connections dialled across the cut.
    */
-  async partition(a: GroupSpec, b?: GroupSpec, options: PartitionOptions = {}): Promise<void> {
+  async partition(a: GroupSpec, b?: GroupSpec, options: PartitionOptions = {}): Promise<FaultId> {
+    const id = this.newFault();
     const mode = options.mode ?? 'blackhole';
     const streams = this.streams(a, b, options.oneWay ?? false);
     if (mode === 'refuse') {
       const names = [...new Set(streams.map((s) => s.proxy))];
-      await Promise.all(names.map((name) => this.setEnabled(name, false)));
-      return;
+      await Promise.all(names.map((name) => this.disable(name, id)));
+      return id;
     }
     const toxic = FAULT_TOXIC[mode];
     await Promise.all(
       streams.map((s) =>
-        this.putToxic(s.proxy, {
-          name: `${toxic.name}_${s.stream}`,
-          type: toxic.type as ICreateToxicBody<object>['type'],
-          stream: s.stream,
-          toxicity: 1,
-          attributes: toxic.attributes,
-        }),
+        this.putToxic(
+          s.proxy,
+          {
+            name: `${toxic.name}_${s.stream}`,
+            type: toxic.type as ICreateToxicBody<object>['type'],
+            stream: s.stream,
+            toxicity: 1,
+            attributes: toxic.attributes,
+          },
+          id,
+        ),
       ),
     );
+    return id;
   }
 
   /** Cut one node from every other node and from every client, its own region's included. */
-  isolate(node: string, options: Omit<PartitionOptions, 'oneWay'> = {}): Promise<void> {
+  isolate(node: string, options: Omit<PartitionOptions, 'oneWay'> = {}): Promise<FaultId> {
     return this.partition([node], undefined, options);
   }
 
-  /** Add latency to the bytes from one group to another, on top of the topology's. */
-  async addLatency(from: GroupSpec, to: GroupSpec, latencyMs: number, jitterMs = 0): Promise<void> {
+  /**
+   * Add latency to the bytes from one group to another, on top of the topology's. Each call
+   * adds its own toxics (named by its fault id), so latencies stack and lift one by one.
+   */
+  async addLatency(
+    from: GroupSpec,
+    to: GroupSpec,
+    latencyMs: number,
+    jitterMs = 0,
+  ): Promise<FaultId> {
+    const id = this.newFault();
     await Promise.all(
       this.streams(from, to, true).map((s) =>
-        this.putToxic(s.proxy, {
-          name: `geolab_extra_latency_${s.stream}`,
-          type: 'latency',
-          stream: s.stream,
-          toxicity: 1,
-          attributes: { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) },
-        }),
+        this.putToxic(
+          s.proxy,
+          {
+            name: `geolab_extra_latency_${id}_${s.stream}`,
+            type: 'latency',
+            stream: s.stream,
+            toxicity: 1,
+            attributes: { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) },
+          },
+          id,
+        ),
       ),
     );
+    return id;
   }
 
   /** Limit the bytes from one group to another to `rateKBps` kilobytes (1000 B) per second. */
-  async limitBandwidth(from: GroupSpec, to: GroupSpec, rateKBps: number): Promise<void> {
+  async limitBandwidth(from: GroupSpec, to: GroupSpec, rateKBps: number): Promise<FaultId> {
+    const id = this.newFault();
     await Promise.all(
       this.streams(from, to, true).map((s) =>
-        this.putToxic(s.proxy, {
-          name: `geolab_bandwidth_${s.stream}`,
-          type: 'bandwidth',
-          stream: s.stream,
-          toxicity: 1,
-          attributes: { rate: Math.round(rateKBps) },
-        }),
+        this.putToxic(
+          s.proxy,
+          {
+            name: `geolab_bandwidth_${id}_${s.stream}`,
+            type: 'bandwidth',
+            stream: s.stream,
+            toxicity: 1,
+            attributes: { rate: Math.round(rateKBps) },
+          },
+          id,
+        ),
       ),
     );
+    return id;
   }
 
   /** Remove every fault (partitions, extra latency, bandwidth limits); keep the topology's latency. */
   async heal(): Promise<void> {
     // Take the faults applied so far now, synchronously: a fault applied after this call
     // queues behind the removal on its proxy and stays.
-    const toxics = new Map(this.faults);
-    const disabled = new Set(this.disabled);
+    const toxics = new Map([...this.faults].map(([proxy, m]) => [proxy, [...m.keys()]]));
+    const disabled = new Set(this.disabled.keys());
     this.faults.clear();
     this.disabled.clear();
-    const touched = [...new Set([...toxics.keys(), ...disabled])];
+    this.byId.clear();
+    await this.lift(toxics, disabled);
+  }
+
+  /**
+   * Lift only the faults these ids name (unknown or lifted ids are ignored). A partition's
+   * toxic, or a disabled proxy, that another fault still wants stays. Like heal(), it takes
+   * what to lift now, synchronously, and queues behind what was called before it.
+   */
+  async remove(ids: readonly FaultId[]): Promise<void> {
+    const toxics = new Map<string, string[]>();
+    const enable = new Set<string>();
+    for (const id of ids) {
+      const fault = this.byId.get(id);
+      if (!fault) continue;
+      this.byId.delete(id);
+      for (const [proxy, name] of fault.toxics) {
+        const owners = this.faults.get(proxy)?.get(name);
+        if (!owners) continue;
+        owners.delete(id);
+        if (owners.size > 0) continue;
+        this.faults.get(proxy)?.delete(name);
+        toxics.set(proxy, [...(toxics.get(proxy) ?? []), name]);
+      }
+      for (const proxy of fault.proxies) {
+        const owners = this.disabled.get(proxy);
+        if (!owners) continue;
+        owners.delete(id);
+        if (owners.size > 0) continue;
+        this.disabled.delete(proxy);
+        enable.add(proxy);
+      }
+    }
+    await this.lift(toxics, enable);
+  }
+
+  /** Queue, on each proxy, re-enabling it (if in `enable`) and deleting its listed toxics. */
+  private async lift(
+    toxics: ReadonlyMap<string, readonly string[]>,
+    enable: ReadonlySet<string>,
+  ): Promise<void> {
+    const touched = [...new Set([...toxics.keys(), ...enable])];
     await Promise.all(
       touched.map((name) =>
         this.queue.run(name, () =>
           this.slots.use(async () => {
-            if (disabled.has(name)) await this.updateProxy(name, true);
+            if (enable.has(name)) await this.updateProxy(name, true);
             for (const toxic of toxics.get(name) ?? []) {
               const path = `${this.proxyPath(name)}/toxics/${encodeURIComponent(toxic)}`;
               await this.call(() => this.client.getApi().delete(path), [404]);
@@ -301,13 +378,16 @@ export class Fabric {
   }
 
   /** Add a toxic, or update it if one of that name is there already: idempotent. */
-  private putToxic(proxy: string, body: ICreateToxicBody<object>): Promise<void> {
+  private putToxic(proxy: string, body: ICreateToxicBody<object>, id?: FaultId): Promise<void> {
     // Recorded before the call is queued, so that a heal() called meanwhile, which queues
     // behind it on this proxy, removes it.
-    if (!body.name.startsWith(BASE_LATENCY)) {
-      const set = this.faults.get(proxy) ?? new Set<string>();
-      set.add(body.name);
-      this.faults.set(proxy, set);
+    if (id !== undefined) {
+      const toxics = this.faults.get(proxy) ?? new Map<string, Set<FaultId>>();
+      const owners = toxics.get(body.name) ?? new Set<FaultId>();
+      owners.add(id);
+      toxics.set(body.name, owners);
+      this.faults.set(proxy, toxics);
+      this.byId.get(id)?.toxics.push([proxy, body.name]);
     }
     return this.queue.run(proxy, () =>
       this.slots.use(async () => {
@@ -323,10 +403,18 @@ export class Fabric {
     );
   }
 
-  private setEnabled(proxy: string, enabled: boolean): Promise<void> {
-    if (enabled) this.disabled.delete(proxy);
-    else this.disabled.add(proxy);
-    return this.queue.run(proxy, () => this.slots.use(() => this.updateProxy(proxy, enabled)));
+  private newFault(): FaultId {
+    const id = this.nextId++;
+    this.byId.set(id, { toxics: [], proxies: [] });
+    return id;
+  }
+
+  private disable(proxy: string, id: FaultId): Promise<void> {
+    const owners = this.disabled.get(proxy) ?? new Set<FaultId>();
+    owners.add(id);
+    this.disabled.set(proxy, owners);
+    this.byId.get(id)?.proxies.push(proxy);
+    return this.queue.run(proxy, () => this.slots.use(() => this.updateProxy(proxy, false)));
   }
 
   private async updateProxy(proxy: string, enabled: boolean): Promise<void> {

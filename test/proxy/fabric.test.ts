@@ -193,7 +193,7 @@ describe('the link fabric on the embedded Toxiproxy', () => {
     }
   });
 
-  it('is idempotent and safe under concurrent calls', async () => {
+  it('shares partition toxics, stacks latencies, and is safe under concurrent calls', async () => {
     await Promise.all([
       fabric.partition(['eu-west-1'], undefined, { mode: 'hold' }),
       fabric.partition(['eu-west-1'], undefined, { mode: 'hold' }),
@@ -216,14 +216,63 @@ describe('the link fabric on the embedded Toxiproxy', () => {
     // Directional faults sit on the upstream of the sender's own links (DESIGN §3): the
     // downstream of us-east-1's links to ap-southeast-1 carries only its own control frames.
     expect(toxics('use1-a__apse1-a')).toEqual([
-      'geolab_extra_latency_upstream',
+      expect.stringMatching(/^geolab_extra_latency_\d+_upstream$/),
+      expect.stringMatching(/^geolab_extra_latency_\d+_upstream$/),
       'geolab_latency_downstream',
       'geolab_latency_upstream',
     ]);
-    expect(toxics('apse1-a__use1-a')).toContain('geolab_bandwidth_upstream');
+    expect(toxics('apse1-a__use1-a')).toContainEqual(
+      expect.stringMatching(/^geolab_bandwidth_\d+_upstream$/),
+    );
     await Promise.all([fabric.heal(), fabric.heal()]);
     const healed = await fabric.snapshot();
     for (const [, state] of healed) {
+      for (const t of state.toxics) expect(t.name).toMatch(/^geolab_latency_/);
+    }
+  });
+
+  it('remove(ids) lifts only the faults named, keeping toxics other faults still want', async () => {
+    const faultNames = async (proxy: string): Promise<string[]> =>
+      ((await fabric.snapshot()).get(proxy)?.toxics ?? [])
+        .map((t) => t.name)
+        .filter((n) => !n.startsWith('geolab_latency'))
+        .sort();
+    const cutWest = await fabric.partition(['eu-west-1']);
+    const cutWestAgain = await fabric.partition(['eu-west-1'], ['us-east-1']);
+    const slow = await fabric.addLatency(['us-east-1'], ['ap-southeast-1'], 30);
+    const narrow = await fabric.limitBandwidth(['us-east-1'], ['ap-southeast-1'], 500);
+    const refuse = await fabric.partition(['ap-southeast-1'], ['eu-west-1'], { mode: 'refuse' });
+    const refuseToo = await fabric.partition(['eu-west-1'], ['ap-southeast-1'], {
+      mode: 'refuse',
+    });
+    expect(new Set([cutWest, cutWestAgain, slow, narrow, refuse, refuseToo]).size).toBe(6);
+
+    // The first cut goes; the second still wants the toxics between eu-west-1 and us-east-1.
+    await fabric.remove([cutWest]);
+    expect(await faultNames('euw1-a__use1-a')).toEqual([
+      'geolab_blackhole_downstream',
+      'geolab_blackhole_upstream',
+    ]);
+    await send('use1-a', 'euw1-a', 'still-cut;');
+    expect(await arrives(nodes.get('euw1-a')!, 'still-cut;', 300)).toBe(false);
+
+    // The latency goes, the bandwidth limit on the same links stays.
+    await fabric.remove([slow]);
+    const apse = await faultNames('use1-a__apse1-a');
+    expect(apse).toHaveLength(1);
+    expect(apse[0]).toMatch(/^geolab_bandwidth_\d+_upstream$/);
+
+    // A proxy two refuse partitions disabled is enabled once both are lifted.
+    await fabric.remove([refuse]);
+    expect((await fabric.snapshot()).get('apse1-a__euw1-a')?.enabled).toBe(false);
+    await fabric.remove([refuseToo, 9999]);
+    expect((await fabric.snapshot()).get('apse1-a__euw1-a')?.enabled).toBe(true);
+
+    await fabric.remove([cutWestAgain, narrow]);
+    await send('use1-a', 'euw1-a', 'healed-by-id;');
+    expect(await arrives(nodes.get('euw1-a')!, 'healed-by-id;', 1000)).toBe(true);
+    for (const [, state] of await fabric.snapshot()) {
+      expect(state.enabled).toBe(true);
       for (const t of state.toxics) expect(t.name).toMatch(/^geolab_latency_/);
     }
   });
@@ -272,6 +321,18 @@ replication: { mode: single-copy }
       expect(
         faulty.every(([, s]) => s.toxics.every((x) => !x.name.startsWith('geolab_hold'))),
       ).toBe(true);
+
+      // remove(id) then the same partition again: the new cut stays on every proxy.
+      const id = await fabric.partition(['a2'], undefined, { mode: 'hold' });
+      await Promise.all([
+        fabric.remove([id]),
+        fabric.partition(['a2'], undefined, { mode: 'hold' }),
+      ]);
+      const again = await fabric.snapshot();
+      const held = [...again].filter(([, s]) =>
+        s.toxics.some((x) => x.name.startsWith('geolab_hold')),
+      );
+      expect(held).toHaveLength(2 * 7 + 2);
     } finally {
       await fabric.destroy();
       await server.close();
