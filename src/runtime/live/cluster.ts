@@ -161,6 +161,16 @@ export class Cluster {
     return now;
   }
 
+  /**
+   * Step a running replica's clock by `ms` (a clock-skew fault), through its stdin control
+   * channel. Throws for a replica that is not running.
+   */
+  skewClock(id: string, ms: number): void {
+    const child = this.children.get(id);
+    if (!child || child.exited) throw new Error(`replica ${id} is not running`);
+    child.process.stdin?.write(`${JSON.stringify({ kind: 'skew-clock', ms })}\n`);
+  }
+
   /** Where clients of `region` reach `node`: its client proxy. */
   clientAddress(region: string, node: string): { host: string; port: number } {
     return this.fabric.address(clientEndpointName(region), node);

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { NodeId } from '../../core/ids';
 import type { Topology } from '../../topology';
 import { replicaMaker } from '../modes';
@@ -10,7 +11,9 @@ import { ProxyAddresses } from './proxy-addresses';
  * `geolab node`: one replica as one OS process. It reports to its orchestrator as JSON lines
  * on stdout — `listening` (with its port and pid), `linked` (every peer link open), then the
  * replica's role and leader changes — and it stops when told (SIGINT, SIGTERM) or when its
- * stdin closes, which is how a child learns that its orchestrator died: no orphans.
+ * stdin closes, which is how a child learns that its orchestrator died: no orphans. The
+ * orchestrator's end of stdin is also its control channel: a JSON line
+ * `{"kind":"skew-clock","ms":N}` steps this replica's clock (only its parent holds that pipe).
  */
 export interface NodeProcessOptions {
   readonly topology: Topology;
@@ -65,6 +68,21 @@ export async function runNodeProcess(options: NodeProcessOptions): Promise<void>
   if (options.exitWithStdin) {
     process.stdin.on('end', () => void stop());
     process.stdin.on('error', () => void stop());
+    createInterface({ input: process.stdin }).on('line', (line) => {
+      let msg: { kind?: unknown; ms?: unknown };
+      try {
+        msg = JSON.parse(line) as typeof msg;
+      } catch {
+        log(`ignored a control line that is not JSON: ${line.slice(0, 80)}`);
+        return;
+      }
+      if (msg.kind === 'skew-clock' && typeof msg.ms === 'number' && Number.isFinite(msg.ms)) {
+        live.skewClock(msg.ms);
+        say({ kind: 'clock-skewed', ms: msg.ms });
+      } else {
+        log(`ignored an unknown control message: ${line.slice(0, 80)}`);
+      }
+    });
     process.stdin.resume();
   }
 }
