@@ -1,6 +1,13 @@
 import type { Value } from '../workload/history';
 import type { DelayDistribution, PartitionMode } from './types';
 
+/** Latency added to a link, on top of the topology's. */
+export interface AddedDelay {
+  readonly addMs: number;
+  readonly jitterMs: number;
+  readonly distribution: DelayDistribution;
+}
+
 /** What a started network fault returns, to lift it alone later. */
 export type FaultHandle = readonly number[];
 
@@ -25,15 +32,7 @@ export interface FaultTarget {
     b: readonly string[] | undefined,
     options: { readonly mode: PartitionMode; readonly oneWay: boolean },
   ): FaultHandle;
-  addLatency(
-    from: readonly string[],
-    to: readonly string[],
-    delay: {
-      readonly addMs: number;
-      readonly jitterMs: number;
-      readonly distribution: DelayDistribution;
-    },
-  ): FaultHandle;
+  addLatency(from: readonly string[], to: readonly string[], delay: AddedDelay): FaultHandle;
   limitBandwidth(from: readonly string[], to: readonly string[], rateKBps: number): FaultHandle;
   setLoss(from: readonly string[], to: readonly string[], rate: number): FaultHandle;
   /** Lift the given network faults, or all of them. */

@@ -1,5 +1,10 @@
-import { UnsupportedFault, type FaultHandle, type FaultTarget } from '../../faults/target';
-import type { DelayDistribution, NemesisRecord, PartitionMode } from '../../faults/types';
+import {
+  UnsupportedFault,
+  type AddedDelay,
+  type FaultHandle,
+  type FaultTarget,
+} from '../../faults/target';
+import type { NemesisRecord, PartitionMode } from '../../faults/types';
 import type { FaultId } from '../../proxy/fabric';
 import type { Topology } from '../../topology';
 import type { Value } from '../../workload/history';
@@ -108,15 +113,7 @@ export class LiveFaultTarget implements FaultTarget {
     );
   }
 
-  addLatency(
-    from: readonly string[],
-    to: readonly string[],
-    delay: {
-      readonly addMs: number;
-      readonly jitterMs: number;
-      readonly distribution: DelayDistribution;
-    },
-  ): FaultHandle {
+  addLatency(from: readonly string[], to: readonly string[], delay: AddedDelay): FaultHandle {
     // Toxiproxy's latency toxic draws its jitter uniformly: other distributions play as that.
     return this.fault(`latency ${from.join(' ')} → ${to.join(' ')}`, () =>
       this.cluster.fabric.addLatency([...from], [...to], delay.addMs, delay.jitterMs),
