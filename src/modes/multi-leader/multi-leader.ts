@@ -1,7 +1,7 @@
 import { vv, type VersionVector } from '../../core/clocks';
 import type { Env, Replica } from '../../core/env';
 import { isRequestId, type NodeId } from '../../core/ids';
-import { isJsonObject, jsonEqual, type Json } from '../../core/json';
+import { isJsonObject, type Json } from '../../core/json';
 import {
   fail,
   info,
@@ -16,13 +16,14 @@ import { RegisterStore } from '../shared/register-store';
 import type { MultiLeaderConfig } from './config';
 import { Forwarded } from './forwarding';
 import { decodeMessage, encodeMessage, type MultiLeaderMessage, type Sending } from './messages';
-import { ConflictFeed, describeConflict, type ConflictRecord } from './replication/conflict-feed';
-import { ConflictDetector, type Sibling } from './replication/conflicts';
+import { ConflictReport } from './conflict-report';
+import type { ConflictRecord } from './replication/conflict-feed';
+import { ConflictDetector } from './replication/conflicts';
 import { DeliveryBuffer, type Delivered } from './replication/delivery';
 import { emptySealTotals, Samples, type SampleSummary, type SealTotals } from './replication/stats';
 import { updateSize, type Update, type UpdateReader } from './replication/update';
 import { UpdateLog, type LoggedEntry } from './replication/update-log';
-import { isUpdateOp, makeResolver, valueJson, type Resolver, type Value } from './resolvers';
+import { isUpdateOp, makeResolver, valueJson, type Resolver } from './resolvers';
 import { stateDigest } from './resolvers/canonical';
 
 /**
@@ -56,9 +57,6 @@ const SWEEP = 'ml.sweep';
 const LOCAL_LEVELS: readonly string[] = ['local', 'follower', 'stale'];
 const REGION_LEVELS: readonly string[] = ['leader', 'region'];
 
-/** Conflicts per delivery round shown with their values (all are counted and announced). */
-const SHOWN_CONFLICTS_PER_ROUND = 16;
-
 type Waiter = { readonly local: true } | { readonly local: false; readonly node: NodeId };
 
 export interface MultiLeaderStats {
@@ -88,8 +86,8 @@ export class MultiLeader implements Replica {
   private readonly reader: UpdateReader;
   private readonly delivery: DeliveryBuffer;
   private readonly log: UpdateLog;
-  private readonly conflicts: ConflictDetector;
-  private readonly feed: ConflictFeed;
+  private readonly detector: ConflictDetector;
+  private readonly conflicts: ConflictReport;
   /** Outcomes of recent updates by request id (RegisterStore's dedup memory; its data is unused). */
   private readonly outcomes: RegisterStore;
   private readonly forwarded: Forwarded;
@@ -130,9 +128,15 @@ export class MultiLeader implements Replica {
       readPayload: (v, path) => this.resolver.readPayload(v, path),
     };
     this.delivery = new DeliveryBuffer(config.causal, config.maxPending);
-    this.conflicts = new ConflictDetector(!config.causal);
+    this.detector = new ConflictDetector(!config.causal);
     this.log = new UpdateLog(env.storage, this.reader);
-    this.feed = new ConflictFeed(config.conflictFeedSize);
+    this.conflicts = new ConflictReport(
+      this.detector,
+      env,
+      () => this.resolver,
+      (n) => config.regionOf.get(n) ?? n,
+      config.conflictFeedSize,
+    );
     this.outcomes = new RegisterStore(config.rememberUpdates);
     this.forwarded = new Forwarded(config.forwardTimeoutMs);
     this.resolver = this.newResolver(undefined);
@@ -206,7 +210,7 @@ export class MultiLeader implements Replica {
       applied: this.delivery.vector(),
       buffered: this.delivery.size,
       logEntries: this.log.length,
-      conflicts: this.feed.total,
+      conflicts: this.conflicts.feed.total,
       visibility: this.visibility.summary(),
       causalWait: this.causalWait.summary(),
       sealed: { ...this.sealed },
@@ -215,7 +219,7 @@ export class MultiLeader implements Replica {
 
   /** The most recent conflicts this leader met, oldest first. */
   conflictFeed(): readonly ConflictRecord[] {
-    return this.feed.list();
+    return this.conflicts.feed.list();
   }
 
   /** A digest of the whole state (keys sorted): equal on replicas that converged. */
@@ -317,7 +321,7 @@ export class MultiLeader implements Replica {
     const seq = this.delivery.appliedSeq(self) + 1;
     const deps = this.config.causal ? withoutSelf(this.delivery.vector(), self) : undefined;
     const contexts =
-      deps === undefined ? sealed.keys.map((k) => this.conflicts.contextOf(k, self)) : undefined;
+      deps === undefined ? sealed.keys.map((k) => this.detector.contextOf(k, self)) : undefined;
     const update: Update = {
       origin: self,
       seq,
@@ -332,7 +336,7 @@ export class MultiLeader implements Replica {
     this.stagedBytes = 0;
     this.delivery.markApplied(self, seq);
     sealed.keys.forEach((key, i) =>
-      this.conflicts.observe(key, self, seq, deps ?? contexts?.[i] ?? vv.EMPTY),
+      this.detector.observe(key, self, seq, deps ?? contexts?.[i] ?? vv.EMPTY),
     );
     this.log.record([update]);
     this.log.sync();
@@ -440,17 +444,14 @@ export class MultiLeader implements Replica {
       if (this.isLeader) this.seal();
     });
     if (delivered.length === 0) return;
-    const met = this.isLeader ? this.detect(delivered.map((d) => d.update)) : [];
-    // Values before and after for the first few conflicts of a round; the rest are counted
-    // and announced without them (reading a CRDT value is not free, and a hot key set can
-    // conflict thousands of times a second).
-    const shown = met.slice(0, SHOWN_CONFLICTS_PER_ROUND);
-    const before = shown.map((c) => this.resolver.read(c.key));
+    // Leaders detect; followers apply the same stream and would only repeat them.
+    const met = this.isLeader ? this.conflicts.detect(delivered.map((d) => d.update)) : [];
+    const before = this.conflicts.before(met);
     this.applyBatch(delivered.map((d) => d.update));
     this.log.sync();
     if (this.isLeader) this.toFollowers.push(...delivered.map((d) => d.update));
     this.measure(delivered);
-    met.forEach((c, i) => this.conflict(c, i < shown.length ? { before: before[i] } : undefined));
+    this.conflicts.announce(met, before);
   }
 
   private applyBatch(updates: readonly Update[]): void {
@@ -459,75 +460,6 @@ export class MultiLeader implements Replica {
     );
     for (const p of problems) this.warn(`a payload was refused: ${p}`);
     this.log.record(updates);
-  }
-
-  // ---- conflicts ----------------------------------------------------------------------------
-
-  /** The keys of `updates` written concurrently with a write this leader holds. */
-  private detect(
-    updates: readonly Update[],
-  ): { key: string; update: Update; siblings: Sibling[] }[] {
-    const met: { key: string; update: Update; siblings: Sibling[] }[] = [];
-    for (const u of updates) {
-      u.keys.forEach((key, i) => {
-        const context = u.deps ?? u.contexts?.[i] ?? vv.EMPTY;
-        const siblings = this.conflicts.observe(key, u.origin, u.seq, context);
-        if (siblings.length > 0) met.push({ key, update: u, siblings });
-      });
-    }
-    return met;
-  }
-
-  private conflict(
-    c: { key: string; update: Update; siblings: Sibling[] },
-    shown: { before: Value | undefined } | undefined,
-  ): void {
-    const regionOf = (n: NodeId): string => this.config.regionOf.get(n) ?? n;
-    const siblings = c.siblings.length + 1;
-    const regions = [c.update.origin, ...c.siblings.map((s) => s.origin)].map(regionOf);
-    this.metric('multileader_conflicts_total', 'counter', 1);
-    if (shown === undefined) {
-      this.feed.count();
-      const detail = `${regions.join(' + ')} wrote ${c.key} concurrently`;
-      this.env.emit({
-        kind: 'conflict',
-        key: c.key,
-        resolver: this.resolver.name,
-        siblings,
-        detail,
-      });
-      return;
-    }
-    const before = shown.before;
-    const after = this.resolver.read(c.key);
-    const merged =
-      this.resolver.name !== 'lww' &&
-      after !== undefined &&
-      after.kind !== 'register' &&
-      after.kind === before?.kind;
-    const winner = merged
-      ? 'merged'
-      : jsonEqual(valueJson(after), valueJson(before))
-        ? regionOf(c.siblings[0].origin)
-        : regionOf(c.update.origin);
-    const record: ConflictRecord = {
-      at: this.env.now(),
-      key: c.key,
-      resolver: this.resolver.name,
-      siblings,
-      regions,
-      before: valueJson(before),
-      after: valueJson(after),
-      winner,
-    };
-    this.feed.add(record);
-    this.env.emit({
-      kind: 'conflict',
-      key: c.key,
-      resolver: this.resolver.name,
-      siblings,
-      detail: describeConflict(record),
-    });
   }
 
   // ---- anti-entropy and acknowledgements ----------------------------------------------------
@@ -594,7 +526,7 @@ export class MultiLeader implements Replica {
         applied: this.delivery.vector(),
         state: {
           resolver: this.resolver.save(),
-          conflicts: this.conflicts.save(),
+          conflicts: this.detector.save(),
           outcomes: this.outcomes.remembered() as unknown as Json,
         },
       },
@@ -625,7 +557,7 @@ export class MultiLeader implements Replica {
       snapshot !== undefined && isJsonObject(snapshot.state) ? snapshot.state : undefined;
     if (state !== undefined) {
       this.resolver = this.newResolver(state.resolver);
-      this.conflicts.restore(state.conflicts ?? { live: [], seen: [] });
+      this.detector.restore(state.conflicts ?? { live: [], seen: [] });
       const outcomes = state.outcomes;
       for (const pair of Array.isArray(outcomes) ? (outcomes as readonly Json[]) : []) {
         if (Array.isArray(pair) && isRequestId(pair[0])) {
@@ -645,7 +577,7 @@ export class MultiLeader implements Replica {
       const u = e.update;
       if (u.seq !== this.delivery.appliedSeq(u.origin) + 1) continue; // covered, or a copy
       this.delivery.markApplied(u.origin, u.seq);
-      if (this.isLeader) this.detect([u]);
+      if (this.isLeader) this.conflicts.detect([u]);
       replayed.push(u);
       if (u.origin === this.env.self) unsealed = [];
     }

@@ -12,8 +12,7 @@
  * conflict goes wrong: after a local increment of a counter two regions created concurrently,
  * the local view showed the increment on one counter and every other replica on the other
  * (the handle's state, which is what replicates, was right). The handle is typed by the
- * library (wasm_types.d.ts); the document object it came from is kept referenced, since the
- * library frees a handle when its document is garbage-collected.
+ * library (wasm_types.d.ts); the document object it came from is not used again.
  *
  * Replication is by change sets, not Automerge's sync protocol: each seal commits one change
  * per document touched (`getLastLocalChange`), and a receiver applies a delivery round's
@@ -46,8 +45,6 @@ const MAGIC = [0x85, 0x6f, 0x4a, 0x83];
 
 export class AutomergeResolver extends ShardedResolver {
   readonly name = 'automerge';
-  /** Held so that the library does not free the handles (it frees them with their document). */
-  private readonly documents: Automerge.Doc<unknown>[];
   private readonly handles: Handle[];
   /** This incarnation's actor id: 16 random bytes, never reused after a restart. */
   readonly actor: string;
@@ -58,12 +55,13 @@ export class AutomergeResolver extends ShardedResolver {
       randomUint32(options.random).toString(16).padStart(8, '0'),
     ).join('');
     const saved = this.savedDocuments();
-    this.documents = Array.from({ length: options.shards }, (_, shard) =>
-      saved === undefined
-        ? Automerge.init<unknown>({ actor: this.actor })
-        : Automerge.load<unknown>(saved[shard], { actor: this.actor }),
+    this.handles = Array.from({ length: options.shards }, (_, shard) =>
+      Automerge.getBackend(
+        saved === undefined
+          ? Automerge.init<unknown>({ actor: this.actor })
+          : Automerge.load<unknown>(saved[shard], { actor: this.actor }),
+      ),
     );
-    this.handles = this.documents.map((doc) => Automerge.getBackend(doc));
   }
 
   /** Automerge counters are 64-bit integers: a fractional or huge total cannot be one. */
