@@ -53,6 +53,21 @@ steps:
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A replica's clock as its GET /status shows it, minus this host's, in ms. */
+function clockOffset(at: { host: string; port: number }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: at.host, port: at.port, path: '/status', timeout: 2000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve((JSON.parse(body) as { clock: number }).clock - Date.now()));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** One write through `at`: its HTTP status, or 0 if it did not answer within `timeoutMs`. */
 function put(at: { host: string; port: number }, key: string, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
@@ -199,4 +214,34 @@ describe('LiveFaultTarget: a scenario on a live Raft cluster', () => {
       for (const t of state.toxics) expect(t.name).toMatch(/^geolab_latency_/);
     }
   }, 40_000);
+
+  it('steps a replica’s clock, pauses and resumes it; drift and loss are unsupported', async () => {
+    const live = target ?? new LiveFaultTarget(cluster, topology);
+    const node = topology.nodes.find((n) => n.region === 'ap-southeast-1');
+    if (!node) throw new Error('no ap-southeast-1 replica');
+    const at = cluster.clientAddress(node.region, node.id);
+    const before = await clockOffset(at);
+    live.skewClock(node.id, 60_000);
+    await live.settled();
+    let offset = before;
+    for (let i = 0; i < 20 && offset - before < 59_000; i++) {
+      await sleep(50);
+      offset = await clockOffset(at);
+    }
+    expect(Math.abs(offset - before - 60_000)).toBeLessThan(1000);
+    live.skewClock(node.id, -60_000);
+    expect(() => live.driftClock(node.id, 0.01)).toThrow(UnsupportedFault);
+    expect(() => live.setLoss()).toThrow(UnsupportedFault);
+
+    live.pause(node.id);
+    await live.settled();
+    expect(live.leader()).not.toBe(node.id);
+    expect(await put(at, 'paused', 800)).toBe(0);
+    live.resume(node.id);
+    await live.settled();
+    let status = 0;
+    for (let i = 0; i < 10 && status !== 200; i++) status = await put(at, 'resumed', 1000);
+    expect(status).toBe(200);
+    expect(Math.abs((await clockOffset(at)) - before)).toBeLessThan(1000);
+  }, 20_000);
 });
