@@ -42,6 +42,21 @@ export interface FabricOptions {
 /** Names one fault that partition/addLatency/limitBandwidth started, for `remove(ids)`. */
 export type FaultId = number;
 
+/**
+ * A fault whose API calls failed, some or all: `id` still names what it did put, so that
+ * `remove([id])` lifts it. Thrown once every call of the fault has finished.
+ */
+export class FabricFaultError extends Error {
+  constructor(
+    message: string,
+    readonly id: FaultId,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'FabricFaultError';
+  }
+}
+
 export interface ToxicState {
   name: string;
   type: string;
@@ -194,11 +209,14 @@ export class Fabric {
     const streams = this.streams(a, b, options.oneWay ?? false);
     if (mode === 'refuse') {
       const names = [...new Set(streams.map((s) => s.proxy))];
-      await Promise.all(names.map((name) => this.disable(name, id)));
-      return id;
+      return this.settle(
+        id,
+        names.map((name) => this.disable(name, id)),
+      );
     }
     const toxic = FAULT_TOXIC[mode];
-    await Promise.all(
+    return this.settle(
+      id,
       streams.map((s) =>
         this.putToxic(
           s.proxy,
@@ -213,7 +231,6 @@ export class Fabric {
         ),
       ),
     );
-    return id;
   }
 
   /** Cut one node from every other node and from every client, its own region's included. */
@@ -232,7 +249,8 @@ export class Fabric {
     jitterMs = 0,
   ): Promise<FaultId> {
     const id = this.newFault();
-    await Promise.all(
+    return this.settle(
+      id,
       this.streams(from, to, true).map((s) =>
         this.putToxic(
           s.proxy,
@@ -247,13 +265,13 @@ export class Fabric {
         ),
       ),
     );
-    return id;
   }
 
   /** Limit the bytes from one group to another to `rateKBps` kilobytes (1000 B) per second. */
   async limitBandwidth(from: GroupSpec, to: GroupSpec, rateKBps: number): Promise<FaultId> {
     const id = this.newFault();
-    await Promise.all(
+    return this.settle(
+      id,
       this.streams(from, to, true).map((s) =>
         this.putToxic(
           s.proxy,
@@ -268,7 +286,6 @@ export class Fabric {
         ),
       ),
     );
-    return id;
   }
 
   /** Remove every fault (partitions, extra latency, bandwidth limits); keep the topology's latency. */
@@ -401,6 +418,18 @@ export class Fabric {
         }
       }),
     );
+  }
+
+  /** Wait for every call of fault `id`; if any failed, throw a FabricFaultError naming it. */
+  private async settle(id: FaultId, calls: readonly Promise<void>[]): Promise<FaultId> {
+    const results = await Promise.allSettled(calls);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      const cause: unknown = failed.reason;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      throw new FabricFaultError(message, id, { cause });
+    }
+    return id;
   }
 
   private newFault(): FaultId {

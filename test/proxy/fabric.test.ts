@@ -1,6 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { Fabric } from '../../src/proxy/fabric';
+import { Fabric, FabricFaultError } from '../../src/proxy/fabric';
 import { startToxiproxyServer, type ToxiproxyServer } from '../../src/proxy/server';
 import { parseTopology, rttMs, type Topology } from '../../src/topology';
 
@@ -337,5 +337,23 @@ replication: { mode: single-copy }
       await fabric.destroy();
       await server.close();
     }
+  });
+});
+
+describe('a fault whose calls fail', () => {
+  it('rejects once, with a FabricFaultError naming its id', async () => {
+    const topology = load();
+    const server = await startToxiproxyServer({ port: 0 });
+    const upstreams = new Map(topology.nodes.map((n, i) => [n.id, `127.0.0.1:${40100 + i}`]));
+    const fabric = await Fabric.create(topology, server.url, { upstreams });
+    await fabric.destroy();
+    await server.close();
+    const failed: unknown = await fabric.partition(['eu-west-1']).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failed).toBeInstanceOf(FabricFaultError);
+    expect((failed as FabricFaultError).id).toEqual(expect.any(Number));
+    expect((failed as FabricFaultError).message).toMatch(/Toxiproxy at/);
   });
 });

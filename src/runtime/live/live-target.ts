@@ -5,7 +5,7 @@ import {
   type FaultTarget,
 } from '../../faults/target';
 import type { NemesisRecord, PartitionMode } from '../../faults/types';
-import type { FaultId } from '../../proxy/fabric';
+import { FabricFaultError, type FaultId } from '../../proxy/fabric';
 import type { Topology } from '../../topology';
 import type { Value } from '../../workload/history';
 import { RoleBook } from '../sim/sim-target';
@@ -196,7 +196,13 @@ export class LiveFaultTarget implements FaultTarget {
   private fault(what: string, start: () => Promise<FaultId>): FaultHandle {
     const handle = this.nextHandle++;
     this.enqueue(what, async () => {
-      this.faults.set(handle, await start());
+      try {
+        this.faults.set(handle, await start());
+      } catch (err) {
+        // What it did put is still lifted by heal(handles).
+        if (err instanceof FabricFaultError) this.faults.set(handle, err.id);
+        throw err;
+      }
     });
     return [handle];
   }
