@@ -75,7 +75,7 @@ function run(resolver: ResolverName): Outcome {
       const o = op();
       client.invoke(o, {}, (r) => {
         if (r.type === 'ok' && o.f === 'text') inserted.push(o.value.insert);
-        sim.at(sim.now + 20, issue);
+        sim.at(sim.now + 40, issue);
       });
     };
     sim.at(START_MS, issue);
