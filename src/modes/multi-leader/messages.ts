@@ -6,8 +6,10 @@
  * - `updates`: batches, pushed every batch interval (leader → other leaders: its own; leader →
  *   its followers: everything it applied, in its order), or resent by anti-entropy. Carries
  *   the sender's applied vector, which tells the receiver what the sender has.
- * - `vector`: "this is what I have applied": the receiver answers with what the sender lacks.
- *   Sent every anti-entropy interval, on a gap, and when a peer is heard again after silence.
+ * - `vector`: "this is what I have applied", and with `want` "send me what I lack". Sent with
+ *   `want` every anti-entropy interval, on a gap, and when a peer is heard again after silence;
+ *   without it by a follower acknowledging what it applied (for its leader's compaction): a
+ *   follower's applied vector trails the pushes in flight, and answering it would resend them.
  * - `forward` / `forward.result`: a follower relays its clients' requests to its leader.
  */
 import { vv, type VersionVector } from '../../core/clocks';
@@ -33,7 +35,7 @@ export type MultiLeaderMessage =
       readonly applied: VersionVector;
       readonly updates: readonly Update[];
     }
-  | { readonly type: 'vector'; readonly applied: VersionVector }
+  | { readonly type: 'vector'; readonly applied: VersionVector; readonly want: boolean }
   | { readonly type: 'forward'; readonly request: ClientRequest }
   | { readonly type: 'forward.result'; readonly result: ClientResult };
 
@@ -47,7 +49,7 @@ export function encodeMessage(m: MultiLeaderMessage): PeerMessage {
         body: { sending: m.sending, applied: m.applied, updates: m.updates.map(updateJson) },
       };
     case 'vector':
-      return { type: PREFIX + m.type, body: { applied: m.applied } };
+      return { type: PREFIX + m.type, body: { applied: m.applied, want: m.want } };
     case 'forward':
       return { type: PREFIX + m.type, body: { request: m.request as unknown as Json } };
     case 'forward.result':
@@ -56,6 +58,7 @@ export function encodeMessage(m: MultiLeaderMessage): PeerMessage {
 }
 
 const isVector = (v: Json | undefined): v is VersionVector => vv.isVersionVector(v);
+const isBoolean = (v: Json | undefined): v is boolean => typeof v === 'boolean';
 const isSending = (v: Json | undefined): v is Sending =>
   typeof v === 'string' && (SENDINGS as readonly string[]).includes(v);
 
@@ -74,8 +77,12 @@ export function decodeMessage(msg: PeerMessage, reader: UpdateReader): MultiLead
       };
     }
     case 'vector': {
-      const o = object(msg.body, path, ['applied']);
-      return { type, applied: required(o, 'applied', path, isVector, 'a version vector') };
+      const o = object(msg.body, path, ['applied', 'want']);
+      return {
+        type,
+        applied: required(o, 'applied', path, isVector, 'a version vector'),
+        want: required(o, 'want', path, isBoolean, 'true or false'),
+      };
     }
     case 'forward': {
       const o = object(msg.body, path, ['request']);

@@ -171,7 +171,7 @@ export class MultiLeader implements Replica {
       case 'updates':
         return this.handleUpdates(from, m.updates, m.applied, m.sending);
       case 'vector':
-        return this.handleVector(from, m.applied);
+        return this.handleVector(from, m.applied, m.want);
       case 'forward':
         if (this.isLeader) this.handleRequest(m.request, { local: false, node: from });
         else this.answer({ local: false, node: from }, notLeader(m.request, this.leader));
@@ -411,13 +411,14 @@ export class MultiLeader implements Replica {
       this.sendVector(from);
   }
 
-  private handleVector(from: NodeId, applied: VersionVector): void {
+  private handleVector(from: NodeId, applied: VersionVector, want: boolean): void {
     const follower = this.followers.includes(from);
     if (!this.isLeader || (!follower && !this.peers.includes(from))) {
       this.warn(`ignored a version vector from ${from}, which ${this.env.self} does not feed`);
       return;
     }
     this.heard(from, applied);
+    if (!want) return;
     const missing = this.log.missing((o) => vv.get(applied, o), this.config.resendBudgetBytes);
     if (missing.unavailable.length > 0) {
       this.env.emit({
@@ -464,9 +465,9 @@ export class MultiLeader implements Replica {
 
   // ---- anti-entropy and acknowledgements ----------------------------------------------------
 
-  private sendVector(to: NodeId): void {
+  private sendVector(to: NodeId, want = true): void {
     this.lastAsked.set(to, this.env.now());
-    this.send(to, { type: 'vector', applied: this.delivery.vector() });
+    this.send(to, { type: 'vector', applied: this.delivery.vector(), want });
   }
 
   /** A follower tells its leader what it applied, when that changed (for compaction). */
@@ -474,7 +475,7 @@ export class MultiLeader implements Replica {
     const applied = this.delivery.vector();
     if (vv.compare(applied, this.lastAck) === 'equal') return;
     this.lastAck = applied;
-    this.sendVector(this.leader);
+    this.sendVector(this.leader, false);
   }
 
   /** Notes what `from` has; a peer heard again after silence is asked what it missed. */
