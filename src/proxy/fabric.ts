@@ -248,27 +248,25 @@ export class Fabric {
     latencyMs: number,
     jitterMs = 0,
   ): Promise<FaultId> {
-    const id = this.newFault();
-    return this.settle(
-      id,
-      this.streams(from, to, true).map((s) =>
-        this.putToxic(
-          s.proxy,
-          {
-            name: `geolab_extra_latency_${id}_${s.stream}`,
-            type: 'latency',
-            stream: s.stream,
-            toxicity: 1,
-            attributes: { latency: Math.round(latencyMs), jitter: Math.round(jitterMs) },
-          },
-          id,
-        ),
-      ),
-    );
+    return this.addToxicFault(from, to, 'extra_latency', 'latency', {
+      latency: Math.round(latencyMs),
+      jitter: Math.round(jitterMs),
+    });
   }
 
   /** Limit the bytes from one group to another to `rateKBps` kilobytes (1000 B) per second. */
   async limitBandwidth(from: GroupSpec, to: GroupSpec, rateKBps: number): Promise<FaultId> {
+    return this.addToxicFault(from, to, 'bandwidth', 'bandwidth', { rate: Math.round(rateKBps) });
+  }
+
+  /** One toxic per stream from `from` to `to`, named for the fault so it can be lifted alone. */
+  private addToxicFault(
+    from: GroupSpec,
+    to: GroupSpec,
+    label: string,
+    type: 'latency' | 'bandwidth',
+    attributes: Record<string, number>,
+  ): Promise<FaultId> {
     const id = this.newFault();
     return this.settle(
       id,
@@ -276,11 +274,11 @@ export class Fabric {
         this.putToxic(
           s.proxy,
           {
-            name: `geolab_bandwidth_${id}_${s.stream}`,
-            type: 'bandwidth',
+            name: `geolab_${label}_${id}_${s.stream}`,
+            type,
             stream: s.stream,
             toxicity: 1,
-            attributes: { rate: Math.round(rateKBps) },
+            attributes,
           },
           id,
         ),
