@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cluster } from '../../../src/runtime/live/cluster';
+import { useCluster } from './use-cluster';
 import { parseTopology, rttMs } from '../../../src/topology';
 
 // Leaderless, live, through the embedded Toxiproxy: a two-region Cassandra-style topology
@@ -58,19 +58,7 @@ describe('leaderless live latency per consistency level', () => {
   const parsed = parseTopology(yaml, file);
   if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
   const topology = parsed.topology;
-  const cluster = new Cluster({
-    topology,
-    topologyFile: file,
-    dataDir: join(dir, 'data'),
-    log: () => undefined,
-  });
-
-  beforeAll(() => cluster.start(), 60_000);
-  afterAll(async () => {
-    agent.destroy();
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const cluster = useCluster({ file, topology, dir, cleanup: () => agent.destroy() });
 
   it('matches the prediction within ±10% + 3 ms: LOCAL_QUORUM one local round trip, EACH_QUORUM the cross-region one', async () => {
     const client = rttMs(topology.latency, 'us-east-1', 'us-east-1');

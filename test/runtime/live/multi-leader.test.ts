@@ -1,33 +1,22 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Cluster } from '../../../src/runtime/live/cluster';
 import { runLiveWorkload } from '../../../src/runtime/live/live-workload';
 import { onFreePorts } from '../../../src/runtime/live/raft-failover';
+import { useCluster } from './use-cluster';
 
 // Multi-leader runs live as it does in the simulator: six `geolab node` processes of
 // topologies/multi-leader-yjs.yaml (three regions, a leader and a follower each), every link
 // through the embedded Toxiproxy with the aws preset's latencies. A short workload from every
-// region, then every region reads every key: all regions must show the same values. (The
-// latency story, on a 20 ms intra-region topology, is a later step.)
+// region, then every region reads every key: all regions must show the same values. The
+// latency story, on a 20 ms intra-region topology, is multi-leader-latency.test.ts.
 const root = join(__dirname, '..', '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('multi-leader live, yjs, through the proxy', () => {
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'geolab-ml-'));
   const { file, topology } = onFreePorts(join(root, 'topologies', 'multi-leader-yjs.yaml'), dir);
-  const cluster = new Cluster({
-    topology,
-    topologyFile: file,
-    dataDir: join(dir, 'data'),
-    log: () => undefined,
-  });
-
-  beforeAll(() => cluster.start(), 60_000);
-  afterAll(async () => {
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  const cluster = useCluster({ file, topology, dir });
 
   it('serves every region and converges', async () => {
     const history = await runLiveWorkload({

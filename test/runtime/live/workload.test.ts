@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkHistoryText } from '../../../src/checker/linearizability';
-import { Cluster } from '../../../src/runtime/live/cluster';
+import { useCluster } from './use-cluster';
 import { runLiveWorkload } from '../../../src/runtime/live/live-workload';
 import { parseTopology } from '../../../src/topology';
 import { formatJsonl } from '../../../src/workload/history/jsonl';
@@ -39,18 +39,7 @@ describe('a live workload', () => {
   const parsed = parseTopology(yaml, file);
   if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
   const topology = parsed.topology;
-  const cluster = new Cluster({
-    topology,
-    topologyFile: file,
-    dataDir: join(dir, 'data'),
-    log: () => undefined,
-  });
-
-  beforeAll(() => cluster.start(), 60_000);
-  afterAll(async () => {
-    await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const cluster = useCluster({ file, topology, dir });
 
   it('records a linearizable history from every region, closed loop', async () => {
     const history = await runLiveWorkload({
