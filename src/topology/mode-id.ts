@@ -81,3 +81,26 @@ export function parseModeId(id: string): ModeIdResult {
       return bad();
   }
 }
+
+/** The short id of a topology's replication (`raft`, `leaderless:QUORUM`, `leaderless:R=2,W=2`). */
+export function modeIdOf(r: {
+  readonly mode: ModeName;
+  readonly protocol?: string;
+  readonly resolver?: string;
+  readonly read?: string | { readonly r: number };
+  readonly write?: string | { readonly w: number };
+}): string {
+  switch (r.mode) {
+    case 'single-copy':
+      return 'single-copy';
+    case 'single-leader':
+      return r.protocol ?? 'raft';
+    case 'multi-leader':
+      return `multi-leader:${r.resolver ?? 'automerge'}`;
+    case 'leaderless': {
+      const read = typeof r.read === 'object' ? `R=${r.read.r}` : (r.read ?? 'QUORUM');
+      const write = typeof r.write === 'object' ? `W=${r.write.w}` : (r.write ?? 'QUORUM');
+      return read === write ? `leaderless:${read}` : `leaderless:${read}/${write}`;
+    }
+  }
+}

@@ -66,6 +66,19 @@ export interface SimulationOptions {
   readonly onHistory?: (op: HistoryOp, line: string) => void;
   /** Called with every event a replica emits. */
   readonly onEvent?: (node: NodeId, at: number, ev: ReplicaEvent) => void;
+  /** Called with every message put on a link (peer messages and client requests/replies). */
+  readonly onMessage?: (m: SimMessage) => void;
+}
+
+/** A message on a link, as the space-time diagram of a report draws it. */
+export interface SimMessage {
+  readonly from: string;
+  readonly to: string;
+  /** The peer message's type, or the client request's label. */
+  readonly type: string;
+  readonly sentAt: number;
+  /** When it arrives; undefined when dropped or held by a partition. */
+  readonly arrivesAt: number | undefined;
 }
 
 interface InFlight {
@@ -428,6 +441,13 @@ export class Simulation {
       ? utf8Length(typeof payload === 'string' ? payload : JSON.stringify(payload))
       : 0;
     const fate = this.network.send(from, to, this.nowMs, bytes);
+    this.options.onMessage?.({
+      from,
+      to,
+      type: label,
+      sentAt: this.nowMs,
+      arrivesAt: fate.kind === 'arrive' ? fate.at : undefined,
+    });
     switch (fate.kind) {
       case 'arrive':
         this.queue.push(fate.at, deliver);
