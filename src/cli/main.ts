@@ -4,6 +4,7 @@ import { checkCommand } from './check';
 import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
 import { nodeCommand } from './node';
+import { reportCommand } from './report';
 import { simCommand } from './sim';
 import { toxiproxyCommand } from './toxiproxy';
 import { upCommand } from './up';
@@ -28,6 +29,7 @@ export function program(): Command {
     nodeCommand(),
     doctorCommand(),
     checkCommand(),
+    reportCommand(),
   ]) {
     sub.version(GEOLAB_VERSION, '-V, --version').exitOverride();
     root.addCommand(sub);

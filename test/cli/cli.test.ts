@@ -1,24 +1,7 @@
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { GEOLAB_VERSION } from '../../src/version';
-
-const root = join(__dirname, '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
-const run = promisify(execFile);
-
-async function geolab(
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { geolab, root } from './built-cli';
 
 describe('geolab (built CLI)', () => {
   it('validates every example with one summary line each', async () => {
