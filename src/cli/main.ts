@@ -5,6 +5,7 @@ import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
 import { nodeCommand } from './node';
 import { reportCommand } from './report';
+import { runCommand } from './run';
 import { simCommand } from './sim';
 import { toxiproxyCommand } from './toxiproxy';
 import { upCommand } from './up';
@@ -24,6 +25,7 @@ export function program(): Command {
     validateCommand(),
     latencyCommand(),
     upCommand(),
+    runCommand(),
     simCommand(),
     toxiproxyCommand(),
     nodeCommand(),

@@ -1,9 +1,17 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { formatDuration, parseDuration } from '../topology';
 import { ModeUnavailableError } from '../runtime/modes';
 import { simulate } from '../runtime/sim/run';
-import { InputError } from './errors';
+import { buildResults } from '../experiment/results';
+import { defaultRunDir, writeRunDir } from '../experiment/run-dir';
+import { runSimExperiment } from '../experiment/sim-experiment';
+import { renderSummaryText } from '../report/summary';
+import { formatJsonl } from '../workload/history/jsonl';
+import type { Topology } from '../topology';
+import { EXIT_CHECK_FAILED, InputError } from './errors';
+import { experimentSettings } from './experiment-options';
 import { loadTopologyOrExit } from './load-topology';
 
 /** `geolab sim FILE`: run a topology in the deterministic simulator. */
@@ -17,6 +25,14 @@ export function simCommand(): Command {
     .option('--mode <id>', 'replication mode overriding the file (raft, leaderless:QUORUM, …)')
     .option('--out <history.jsonl>', 'write the client history as JSON Lines')
     .option('--json', 'print the summary as JSON')
+    .option(
+      '--scenario <file>',
+      'play a fault scenario (toxics/*.yaml) and check and report the run, as geolab run does',
+    )
+    .option(
+      '--report <dir>',
+      'check the run and write its report there (default with --scenario: runs/…)',
+    )
     .action(
       (
         file: string,
@@ -27,9 +43,15 @@ export function simCommand(): Command {
           mode?: string;
           out?: string;
           json?: boolean;
+          scenario?: string;
+          report?: string;
         },
       ) => {
         const topology = loadTopologyOrExit(file, options.mode);
+        if (options.scenario !== undefined || options.report !== undefined) {
+          experiment(file, topology, options);
+          return;
+        }
         const durationMs = parseDuration(options.duration);
         if (durationMs === undefined || durationMs <= 0) {
           throw new InputError(`--duration: not a duration: ${options.duration} (e.g. 60s, 10m)`);
@@ -63,4 +85,36 @@ export function simCommand(): Command {
         );
       },
     );
+}
+
+/**
+ * The experiment of `geolab run`, in the simulator: the workload, the scenario's faults, the
+ * final reads, the checkers and the report, in virtual time and reproducible by seed.
+ */
+function experiment(
+  file: string,
+  topology: Topology,
+  options: {
+    seed: string;
+    duration: string;
+    rate?: string;
+    scenario?: string;
+    report?: string;
+    out?: string;
+  },
+): void {
+  const settings = experimentSettings(topology, options);
+  let data: ReturnType<typeof runSimExperiment>;
+  try {
+    data = runSimExperiment(topology, settings);
+  } catch (err) {
+    if (err instanceof ModeUnavailableError) throw new InputError(`${file}: ${err.message}`);
+    throw err;
+  }
+  const results = buildResults(data);
+  const dir = options.report ?? defaultRunDir(results);
+  writeRunDir(dir, results, data);
+  if (options.out) writeFileSync(options.out, formatJsonl(data.history));
+  process.stdout.write(`${renderSummaryText(results)}\nreport: ${join(dir, 'report.html')}\n`);
+  if (results.verdict === 'fail') process.exitCode = EXIT_CHECK_FAILED;
 }

@@ -271,7 +271,11 @@ export function buildResults(data: ExperimentData, options: ResultsOptions = {})
     checkers: checkerResults(report),
     messages: {
       total: data.messages.total,
-      perOp: ops.length === 0 ? null : round(data.messages.total / ops.length, 2),
+      // Live runs see bytes on links, not messages: no count.
+      perOp:
+        data.runtime === 'live' || ops.length === 0
+          ? null
+          : round(data.messages.total / ops.length, 2),
       byType: data.messages.byType,
       sample: data.messageSample,
     },

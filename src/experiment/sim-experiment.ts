@@ -56,11 +56,17 @@ export function runSimExperiment(
           warn: (m) => warnings.push(m),
         });
   const readsAt = finalReadsAt(topology, options.scenario, options.durationMs);
+  let regionsReading = topology.regions.length;
   sim.at(readsAt, () => {
     sim.heal();
-    finalReads(sim, topology);
+    finalReads(sim, topology, () => regionsReading--);
   });
-  sim.runUntil(readsAt + 2 * topology.clientTimeoutMs + 1000);
+  // Each region reads the keys one after another: run until all are done (bounded, in case a
+  // mode never answers), then a client timeout more for anything still in flight.
+  sim.runUntil(readsAt);
+  const cap = readsAt + FINAL_READS_CAP_MS;
+  while (regionsReading > 0 && sim.now < cap) sim.runFor(1000);
+  sim.runFor(topology.clientTimeoutMs);
   return {
     topology,
     mode: modeIdOf(topology.replication),
@@ -79,8 +85,11 @@ export function runSimExperiment(
   };
 }
 
+/** The longest the final reads may take (virtual ms): a mode that never answers stops here. */
+const FINAL_READS_CAP_MS = 600_000;
+
 /** Every region reads every key the run touched, one after another, after the heal. */
-function finalReads(sim: Simulation, topology: Topology): void {
+function finalReads(sim: Simulation, topology: Topology, regionDone: () => void): void {
   const keys = new Set<string>();
   for (const op of sim.history)
     if (op.key !== undefined && op.process !== 'nemesis') keys.add(String(op.key));
@@ -89,7 +98,8 @@ function finalReads(sim: Simulation, topology: Topology): void {
     const list = [...keys].sort();
     const next = (): void => {
       const key = list.shift();
-      if (key !== undefined) client.invoke({ f: 'read', key }, {}, next);
+      if (key === undefined) regionDone();
+      else client.invoke({ f: 'read', key }, {}, next);
     };
     next();
   }

@@ -41,6 +41,10 @@ export interface LiveWorkloadOptions {
    * one, a later run reads what an earlier one wrote, a value its own history never wrote.
    */
   readonly keyPrefix?: string;
+  /** The run's time origin (performance.now ms): history times count from it. Default: now. */
+  readonly origin?: number;
+  /** Called with every history record as it is appended (progress bars, live charts). */
+  readonly onRecord?: (op: HistoryOp) => void;
 }
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -132,9 +136,13 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   };
   const rng = new Rng(options.seed ?? 1);
   const history: HistoryOp[] = [];
-  const started = performance.now();
+  const started = options.origin ?? performance.now();
   const now = () => Math.round((performance.now() - started) * 1000) / 1000;
   const end = options.durationMs;
+  const append = (op: HistoryOp): void => {
+    history.push(op);
+    options.onRecord?.(op);
+  };
   let nextProcess = 0;
   let nextClient = 0;
   // Request ids must never repeat across runs: a replica that deduplicates by id (and keeps
@@ -163,12 +171,12 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
           op,
           ...(workload.levels?.[op.f] === undefined ? {} : { level: workload.levels[op.f] }),
         };
-        record(history, process, 'invoke', op, null, now(), region.name);
+        record(append, process, 'invoke', op, null, now(), region.name);
         return link.send(request, topology.clientTimeoutMs);
       };
       const complete = (process: number, op: Op, result: ClientResult): number => {
         record(
-          history,
+          append,
           process,
           result.type,
           op,
@@ -217,6 +225,60 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   return history;
 }
 
+/**
+ * Every region reads every key once, one read at a time, through one client of the region
+ * (its first replica): Jepsen's final reads, after the faults are healed, so that lost writes
+ * and convergence can be judged. Processes are numbered from `firstProcess`.
+ */
+export async function readEveryKey(options: {
+  readonly topology: Topology;
+  readonly clientAddress: (region: string, node: string) => { host: string; port: number };
+  readonly keys: readonly string[];
+  readonly origin: number;
+  readonly firstProcess: number;
+  readonly onRecord?: (op: HistoryOp) => void;
+}): Promise<HistoryOp[]> {
+  const { topology } = options;
+  const history: HistoryOp[] = [];
+  const append = (op: HistoryOp): void => {
+    history.push(op);
+    options.onRecord?.(op);
+  };
+  const now = () => Math.round((performance.now() - options.origin) * 1000) / 1000;
+  const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  let nextProcess = options.firstProcess;
+  await Promise.all(
+    topology.regions.map(async (region) => {
+      const node = region.nodes[0] ?? topology.nodes[0].id;
+      const link = new ClientLink(options.clientAddress(region.name, node));
+      const deadline = performance.now() + topology.clientTimeoutMs;
+      let process = nextProcess++;
+      let seq = 0;
+      if (await link.ready(deadline)) {
+        for (const key of options.keys) {
+          const op: Op = { f: 'read', key };
+          record(append, process, 'invoke', op, null, now(), region.name);
+          const result = await link.send(
+            {
+              id: `${run}-final-${region.name}:${++seq}` as RequestId,
+              client: `${run}-final-${region.name}` as ClientId,
+              region: region.name as RegionId,
+              op,
+            },
+            topology.clientTimeoutMs,
+          );
+          const value = result.type === 'ok' ? okValue(op, result.value) : null;
+          const error = result.type === 'ok' ? undefined : result.error;
+          record(append, process, result.type, op, value, now(), region.name, error);
+          if (result.type === 'info') process = nextProcess++;
+        }
+      }
+      link.close();
+    }),
+  );
+  return history;
+}
+
 /** Poisson arrivals at `rate` per second, each on an idle process or a new one. */
 async function openLoop(
   rate: number,
@@ -241,7 +303,7 @@ async function openLoop(
 }
 
 function record(
-  history: HistoryOp[],
+  append: (op: HistoryOp) => void,
   process: number,
   type: HistoryOp['type'],
   op: Op,
@@ -251,7 +313,7 @@ function record(
   error?: string,
 ): void {
   const value: Value = type === 'ok' ? okRead : op.f === 'read' ? null : (op.value as Value);
-  history.push({
+  append({
     process,
     type,
     f: op.f,
