@@ -3,9 +3,10 @@ import { parseModeId } from './mode-id';
 import type { FieldPath } from './position';
 import type { RawTopology } from './raw';
 import { resolveTopology } from './resolve';
+import { RAFT_READS, replicationOptionsOf } from './resolve-replication';
 import { checkSchema } from './schema';
 import { parseYamlDocument, readSmallFile } from './yaml-document';
-import type { Topology } from './types';
+import type { OperationType, Topology } from './types';
 
 /** Topology files are hand-written; anything larger is a mistake, not a topology. */
 export const MAX_TOPOLOGY_BYTES = 1024 * 1024;
@@ -15,6 +16,8 @@ export type LoadResult = { ok: true; topology: Topology } | { ok: false; issues:
 export interface LoadOptions {
   /** A short mode id (`raft`, `leaderless:LOCAL_QUORUM`, …) that overrides replication.mode. */
   mode?: string;
+  /** An operation mix that replaces the file's `workload.mix` (as `geolab compare` gives one). */
+  mix?: Readonly<Partial<Record<OperationType, number>>>;
 }
 
 /** Read, parse, schema-check and resolve one topology file. Never throws on bad input. */
@@ -45,6 +48,12 @@ export function parseTopology(text: string, file: string, options: LoadOptions =
     }
   }
 
+  if (options.mix !== undefined && typeof data === 'object' && data !== null) {
+    const top = data as Record<string, unknown>;
+    const workload = typeof top.workload === 'object' && top.workload !== null ? top.workload : {};
+    top.workload = { ...workload, mix: { ...options.mix } };
+  }
+
   const problems = checkSchema(data);
   for (const p of problems) report(p.path, p.message, p.at);
   if (problems.length > 0) return { ok: false, issues: sortIssues(issues) };
@@ -58,8 +67,9 @@ export function parseTopology(text: string, file: string, options: LoadOptions =
 }
 
 /**
- * Replace the file's replication mode by a short id's. Options that belong to the file's
- * mode but not the new one are dropped; options the new one shares are kept.
+ * Replace the file's replication mode by a short id's. The file's options that the new mode
+ * (and protocol) takes are kept, the rest dropped: a raft file's read-index reads and election
+ * timeout do not follow it to async, nor a leaderless file's `r`/`w` counts to a level.
  */
 function applyModeId(data: unknown, id: string): { ok: true } | { ok: false; message: string } {
   const parsed = parseModeId(id);
@@ -69,9 +79,29 @@ function applyModeId(data: unknown, id: string): { ok: true } | { ok: false; mes
   const current = top.replication;
   const old =
     typeof current === 'object' && current !== null ? (current as Record<string, unknown>) : {};
-  top.replication =
-    old.mode === parsed.fields.mode ? { ...old, ...parsed.fields } : { ...parsed.fields };
+  const fields: Record<string, unknown> = parsed.fields;
+  const taken = replicationOptionsOf(fields.mode as string, fields.protocol as string | undefined);
+  const oldProtocol = typeof old.protocol === 'string' ? old.protocol : undefined;
+  const dropped = replicationOptionsOf(fields.mode as string, oldProtocol).filter(
+    (option) => !taken.includes(option),
+  );
+  // Options no mode takes stay, for the schema to report where they are.
+  const kept = old.mode === fields.mode ? omit(old, dropped) : {};
+  if (
+    typeof kept.reads === 'string' &&
+    fields.protocol !== 'raft' &&
+    RAFT_READS.includes(kept.reads)
+  )
+    delete kept.reads;
+  // A level replaces the file's explicit counts for its side.
+  if (fields.read !== undefined) delete kept.r;
+  if (fields.write !== undefined) delete kept.w;
+  top.replication = { ...kept, ...fields };
   return { ok: true };
+}
+
+function omit(from: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(from).filter(([k]) => !keys.includes(k)));
 }
 
 export { formatIssue };

@@ -29,6 +29,51 @@ export const REPLICATION_DEFAULTS = {
   replicationFactor: 3,
 } as const;
 
+/**
+ * The `replication` options each mode (and single-leader protocol) takes: what
+ * resolveReplication and the protocol's config read. `--mode` keeps the file's options the
+ * new mode takes and drops the rest, so a raft file's `reads: read-index` or
+ * `electionTimeout` does not follow it to async.
+ */
+export function replicationOptionsOf(mode: string, protocol?: string): readonly string[] {
+  switch (mode) {
+    case 'single-copy':
+      return ['primary'];
+    case 'single-leader': {
+      const shared = ['protocol', 'leaderRegion', 'learners', 'heartbeatInterval'];
+      return protocol === undefined || protocol === 'raft'
+        ? [...shared, 'reads', 'electionTimeout', 'leaseDuration', 'preVote', 'checkQuorum']
+        : [...shared, 'reads', 'failoverTimeout', 'fencing'];
+    }
+    case 'multi-leader':
+      return ['resolver', 'causal', 'batchInterval', 'antiEntropyInterval'];
+    case 'leaderless':
+      return [
+        'replicationFactor',
+        'n',
+        'read',
+        'write',
+        'r',
+        'w',
+        'conflicts',
+        'timestamps',
+        'readRepair',
+        'hintedHandoff',
+        'hintWindow',
+        'antiEntropyInterval',
+        'sloppyQuorum',
+        'speculativeRetry',
+        'serial',
+        'virtualNodes',
+      ];
+    default:
+      return [];
+  }
+}
+
+/** Read levels only raft can serve (a quorum confirms the leader still leads). */
+export const RAFT_READS: readonly string[] = ['read-index', 'lease'];
+
 export function resolveReplication(
   raw: RawReplication,
   regions: readonly Region[],
@@ -78,7 +123,7 @@ function singleLeader(
   const reads =
     (raw.reads as SingleLeaderReplication['reads'] | undefined) ??
     (protocol === 'raft' ? 'read-index' : 'leader');
-  if (protocol !== 'raft' && (reads === 'read-index' || reads === 'lease')) {
+  if (protocol !== 'raft' && RAFT_READS.includes(reads)) {
     report.error(
       [...R, 'reads'],
       `reads: ${reads} needs protocol: raft (an ${protocol} primary has no quorum to confirm it still leads; use reads: leader or follower)`,

@@ -193,6 +193,40 @@ describe('resolving a topology', () => {
     expect(quorum.replication).toMatchObject({ read: 'LOCAL_ONE', write: 'LOCAL_ONE' });
   });
 
+  it('drops the options the --mode protocol does not take', () => {
+    // A raft file's read-index reads and election timeout mean nothing to async: the
+    // example topologies are raft with reads: read-index, and `--mode async` must load them.
+    const raftFile = `${twoRegions}  reads: read-index\n  electionTimeout: 2s\n  preVote: false\n`;
+    const async = parse(raftFile, 'async');
+    expect(async.replication).toMatchObject({ protocol: 'async', reads: 'leader' });
+    const semi = parse(`${twoRegions}  reads: follower\n  fencing: true\n`, 'semi-sync');
+    expect(semi.replication).toMatchObject({ reads: 'follower', fencing: true });
+    const raft = parse(
+      `${twoRegions}  protocol: async\n  reads: follower\n  fencing: true\n`,
+      'raft',
+    );
+    expect(raft.replication).toMatchObject({ protocol: 'raft', reads: 'follower', fencing: false });
+    const counts = parse(
+      twoRegions.replace('mode: single-leader', 'mode: leaderless\n  n: 3\n  r: 2\n  w: 2'),
+      'leaderless:ONE',
+    );
+    expect(counts.replication).toMatchObject({ n: 3, read: 'ONE', write: 'ONE' });
+  });
+
+  it('still reports an option no mode takes, where it is, under --mode', () => {
+    const result = parseTopology(`${twoRegions}  leaderRegoin: eu-west-1\n`, 'test.yaml', {
+      mode: 'async',
+    });
+    expect(result.ok).toBe(false);
+  });
+
+  it('loads the raft example (reads: read-index) under every single-copy and single-leader id', () => {
+    for (const mode of ['single-copy', 'raft', 'async', 'semi-sync']) {
+      const result = loadTopologyFile(join(examples, 'three-regions.yaml'), { mode });
+      expect([mode, result.ok]).toEqual([mode, true]);
+    }
+  });
+
   it('re-checks the file against the --mode it is given', () => {
     const result = parseTopology(
       `${twoRegions}workload:\n  mix: {read: 1, cas: 1}\n`,
