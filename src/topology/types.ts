@@ -105,6 +105,14 @@ export interface Workload {
   readonly mix: Readonly<Partial<Record<OperationType, number>>>;
   /** A consistency level per operation type, sent with each request. */
   readonly levels?: Readonly<Partial<Record<OperationType, string>>>;
+  /**
+   * Give each data type its own keys (registers `k…`, counters `c…`, lists `l…`, texts `t…`)
+   * instead of one key space shared by every op. Mixed on one key, an append finds a register
+   * and fails, a write replaces a counter, and no checker can trace the key's values; apart,
+   * every key keeps one type. Reads pick a type in proportion to the ops that update it.
+   * Not in the YAML: `geolab compare` sets it (src/experiment/compare.ts).
+   */
+  readonly keysByType?: boolean;
 }
 
 export interface Endpoint {

@@ -42,6 +42,13 @@ export class OpGenerator {
   next(rng: Rng): Op {
     const key = this.key(rng);
     const type = this.type(rng);
+    if (this.workload.keysByType !== true) return this.op(type, key);
+    // A read reads the keys of the type an update drawn from the rest of the mix would touch.
+    const updated = type === 'read' ? this.updateType(rng) : type;
+    return this.op(type, `${KEY_PREFIX[updated]}${key.slice(1)}`);
+  }
+
+  private op(type: OperationType, key: string): Op {
     switch (type) {
       case 'read':
         return { f: 'read', key };
@@ -80,6 +87,17 @@ export class OpGenerator {
     }
   }
 
+  /** An op type other than read, by the mix's weights (write when the mix has only reads). */
+  private updateType(rng: Rng): OperationType {
+    const updates = this.types
+      .map((type, i) => ({ type, weight: this.cumulative[i] - (this.cumulative[i - 1] ?? 0) }))
+      .filter((t) => t.type !== 'read');
+    const total = updates.reduce((sum, t) => sum + t.weight, 0);
+    let u = rng.next() * total;
+    for (const t of updates) if ((u -= t.weight) < 0) return t.type;
+    return updates[updates.length - 1]?.type ?? 'write';
+  }
+
   private type(rng: Rng): OperationType {
     const u = rng.next();
     for (let i = 0; i < this.types.length; i++) if (u < this.cumulative[i]) return this.types[i];
@@ -90,6 +108,16 @@ export class OpGenerator {
     return this.nextValue++;
   }
 }
+
+/** With `keysByType`, the letter that replaces the `k` of a key, by the type its ops update. */
+const KEY_PREFIX: Readonly<Record<OperationType, string>> = {
+  read: 'k',
+  write: 'k',
+  cas: 'k',
+  increment: 'c',
+  append: 'l',
+  text: 't',
+};
 
 /** The first index whose cumulative value is ≥ u (binary search). */
 function firstAtLeast(cdf: Float64Array, u: number): number {

@@ -26,6 +26,21 @@ describe('the op generator', () => {
     expect(reads).toBeLessThan(0.77);
   });
 
+  it('with keysByType, gives each data type its own keys and reads them in proportion', () => {
+    const ops = draw({ mix: { read: 2, write: 3, append: 1 }, keysByType: true });
+    const prefix = (f: string) => new Set(ops.filter((o) => o.f === f).map((o) => o.key[0]));
+    expect(prefix('write')).toEqual(new Set(['k']));
+    expect(prefix('append')).toEqual(new Set(['l']));
+    const reads = ops.filter((o) => o.f === 'read');
+    const lists = reads.filter((o) => o.key.startsWith('l')).length / reads.length;
+    expect(lists).toBeGreaterThan(0.22);
+    expect(lists).toBeLessThan(0.28);
+    // Off by default: one key space, the same draws as before the option existed.
+    expect(new Set(draw({ mix: { write: 1, append: 1 } }).map((o) => o.key[0]))).toEqual(
+      new Set(['k']),
+    );
+  });
+
   it('writes every value once across all keys', () => {
     const values = draw({ mix: { write: 1, cas: 1, append: 1 } }).map((o) =>
       o.f === 'cas' ? o.value[1] : o.f === 'write' || o.f === 'append' ? o.value : undefined,

@@ -42,16 +42,21 @@ export function modelNamed(name: string): SomeModel {
 }
 
 /**
- * The model a history most likely means: `kv` when it uses get/put/append; for registers,
- * Knossos' `cas-register` (initially 0, a nil read unknown) for a Jepsen EDN vector, as in
- * Knossos' data, and otherwise geolab's `register` (initially nothing, as etcd's).
+ * The model a history most likely means: `kv` when it uses get/put/append (Porcupine's data);
+ * geolab's `store` when it mixes registers with counters (increment) or lists (append: a
+ * history with read or write beside it); for registers alone, Knossos' `cas-register`
+ * (initially 0, a nil read unknown) for a Jepsen EDN vector, as in Knossos' data, and
+ * otherwise geolab's `register` (initially nothing, as etcd's).
  */
 export function defaultModel(
   ops: readonly HistoryOp[],
   format: HistoryFormat | undefined,
 ): SomeModel {
-  if (ops.some((op) => op.f === 'get' || op.f === 'put' || op.f === 'append')) {
-    return modelNamed('kv');
+  if (ops.some((op) => op.f === 'get' || op.f === 'put')) return modelNamed('kv');
+  if (ops.some((op) => op.f === 'increment')) return modelNamed('store');
+  if (ops.some((op) => op.f === 'append')) {
+    const registers = ops.some((op) => op.f === 'read' || op.f === 'write' || op.f === 'cas');
+    return modelNamed(registers ? 'store' : 'kv');
   }
   return modelNamed(format === 'edn' ? 'cas-register' : 'register');
 }

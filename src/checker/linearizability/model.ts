@@ -32,6 +32,11 @@ export interface Model<State, Input, Output> {
   ): ModelOp<Input, Output> | undefined;
   /** P-compositionality (Herlihy & Wing 1990, §3.3): ops on different parts are checked apart. */
   partition(invoke: HistoryOp): Key | undefined;
+  /**
+   * Optional: drop ops of one partition that no linearization needs, before the search (a
+   * smaller search, the same verdict). The ops come in invocation order.
+   */
+  prune?(ops: readonly { readonly input: Input; readonly output: Output | undefined }[]): boolean[];
   describeOperation(input: Input, output: Output | undefined): string;
   describeState(state: State): string;
 }

@@ -68,5 +68,9 @@ export function collectOperations<S, I, O>(
   // Numbered in invocation order, so that the linearized set is mostly a run of leading ones.
   const byCall = (x: Operation<I, O>, y: Operation<I, O>): number =>
     x.call - y.call || x.invoke - y.invoke;
-  return [...partitions].map(([key, ops]) => ({ key, ops: ops.sort(byCall) }));
+  return [...partitions].map(([key, ops]) => {
+    ops.sort(byCall);
+    const keep = model.prune?.(ops);
+    return { key, ops: keep === undefined ? ops : ops.filter((_, i) => keep[i]) };
+  });
 }

@@ -1,8 +1,10 @@
 import type { SomeModel } from '../model';
 import { KV } from './kv';
 import { CAS_REGISTER, REGISTER } from './register';
+import { STORE } from './store';
 
 export { KV, type KvInput, type KvOutput } from './kv';
+export { STORE, type StoreInput } from './store';
 export {
   CAS_REGISTER,
   REGISTER,
@@ -14,5 +16,5 @@ export {
 
 /** The models `geolab check --model NAME` knows, by name. */
 export const MODELS: ReadonlyMap<string, SomeModel> = new Map<string, SomeModel>(
-  [REGISTER, CAS_REGISTER, KV].map((m) => [m.name, m as SomeModel]),
+  [REGISTER, CAS_REGISTER, KV, STORE].map((m) => [m.name, m as SomeModel]),
 );
