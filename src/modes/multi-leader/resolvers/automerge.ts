@@ -76,16 +76,25 @@ export class AutomergeResolver extends ShardedResolver {
     if (v === null) return undefined;
     switch (v[0]) {
       case 'counter':
+        // Counters created concurrently stay one winner: an increment made once both are
+        // known applies to both, so adding them up would count it twice.
         return { kind: 'counter', value: v[1] };
       case 'str':
         return { kind: 'register', value: unregister(v[1]) };
       case 'text':
         return { kind: 'text', value: h.text(v[1]) };
       case 'list': {
+        // Regions that created a key's list concurrently (each one's first append) made one
+        // list each: Automerge keeps both, as a conflict on the key, and shows one winner. The
+        // appends on the loser still happened, so a read joins every such list, in the
+        // conflict's order (the same on every replica); later appends land on the winner only.
         const items: Json[] = [];
-        for (let i = 0; i < h.length(v[1]); i++) {
-          const item = h.get(v[1], i);
-          items.push(typeof item === 'string' ? unregister(item) : null);
+        for (const list of h.getAll(ROOT, key)) {
+          if (list[0] !== 'list') continue;
+          for (let i = 0; i < h.length(list[1]); i++) {
+            const item = h.get(list[1], i);
+            items.push(typeof item === 'string' ? unregister(item) : null);
+          }
         }
         return { kind: 'list', value: items };
       }

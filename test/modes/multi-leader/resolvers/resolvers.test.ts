@@ -147,16 +147,27 @@ describe.each(CRDTS)('CRDT resolver %s', (name) => {
     expect(['[alphabeta]', '[betaalpha]']).toContain(text);
   });
 
-  it('treats two regions creating one counter concurrently as a conflict: one counter wins', () => {
+  it('converges when two regions create one counter or list concurrently; one counter wins', () => {
     // The creation of a CRDT object is a write of its key: objects created concurrently are
-    // siblings, and the increments on the losing one are hidden with it. Create shared
-    // objects before regions write them concurrently.
+    // siblings. For counters one wins and the increments on the other are hidden with it;
+    // Automerge keeps both lists, and the resolver reads them joined, where a Yjs map keeps
+    // one. Create shared counters (and Yjs lists) before regions update them concurrently.
     const rs = { a: make(name, 'a'), b: make(name, 'b') };
     apply(rs.a, { f: 'increment', key: 'n', value: 5 });
     apply(rs.b, { f: 'increment', key: 'n', value: 7 });
+    apply(rs.a, { f: 'append', key: 'l', value: 'x' });
+    apply(rs.b, { f: 'append', key: 'l', value: 'y' });
+    exchange(rs);
+    apply(rs.b, { f: 'increment', key: 'n', value: 1 });
+    apply(rs.a, { f: 'append', key: 'l', value: 'z' });
     exchange(rs);
     expect(read(rs.a, 'n')).toBe(read(rs.b, 'n'));
-    expect([5, 7]).toContain(read(rs.a, 'n'));
+    expect(read(rs.a, 'l')).toEqual(read(rs.b, 'l'));
+    // The increment made after the exchange applies to both siblings.
+    expect([6, 8]).toContain(read(rs.a, 'n'));
+    if (name === 'automerge') {
+      expect([...(read(rs.a, 'l') as string[])].sort()).toEqual(['x', 'y', 'z']);
+    }
   });
 });
 
