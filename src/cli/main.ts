@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
+import { compareCommand } from './compare';
 import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
 import { nodeCommand } from './node';
@@ -27,6 +28,7 @@ export function program(): Command {
     upCommand(),
     runCommand(),
     simCommand(),
+    compareCommand(),
     toxiproxyCommand(),
     nodeCommand(),
     doctorCommand(),
