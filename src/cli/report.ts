@@ -3,18 +3,21 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RESULTS_SCHEMA, type RunResults } from '../experiment/results';
 import { renderReportHtml } from '../report/html';
+import { renderSummaryMarkdown } from '../report/summary';
 import { InputError } from './errors';
 
-/** `geolab report RUN_DIR`: rebuilds report.html from the run's results.json. */
+/** `geolab report RUN_DIR`: rebuilds report.html and summary.md from the run's results.json. */
 export function reportCommand(): Command {
   return new Command('report')
-    .description("rebuild a run's report.html from its results.json")
+    .description("rebuild a run's report.html and summary.md from its results.json")
     .argument('<run-dir>', 'a run directory (runs/…) holding results.json')
     .action((dir: string) => {
       const results = readResults(dir);
-      const file = join(dir, 'report.html');
-      writeFileSync(file, renderReportHtml(results));
-      process.stdout.write(`wrote ${file}\n`);
+      const written = [
+        write(join(dir, 'report.html'), renderReportHtml(results)),
+        write(join(dir, 'summary.md'), renderSummaryMarkdown(results)),
+      ];
+      for (const file of written) process.stdout.write(`wrote ${file}\n`);
     });
 }
 
@@ -40,6 +43,11 @@ export function readResults(dir: string): RunResults {
       `${file}: field "schema" is ${schema === undefined ? 'missing' : JSON.stringify(schema)}, expected "${RESULTS_SCHEMA}"`,
     );
   return data as RunResults;
+}
+
+function write(file: string, text: string): string {
+  writeFileSync(file, text);
+  return file;
 }
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();

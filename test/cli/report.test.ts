@@ -18,12 +18,14 @@ describe('geolab report (built CLI)', () => {
     return d;
   };
 
-  it('rewrites report.html from results.json', async () => {
-    const d = runDir(JSON.stringify(shortRun()));
+  it('rewrites report.html and summary.md from results.json', async () => {
+    const results = shortRun();
+    const d = runDir(JSON.stringify(results));
     const { code, stdout, stderr } = await geolab('report', d);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(stdout).toBe(`wrote ${join(d, 'report.html')}\n`);
+    expect(stdout).toBe(`wrote ${join(d, 'report.html')}\nwrote ${join(d, 'summary.md')}\n`);
     expect(readFileSync(join(d, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
+    expect(readFileSync(join(d, 'summary.md'), 'utf8')).toContain(results.name);
   });
 
   it.each([
