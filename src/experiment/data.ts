@@ -75,10 +75,15 @@ export class MessageSampler {
   readonly byType: Record<string, number> = {};
   total = 0;
 
+  /**
+   * Counts peer messages sent before `countUntilMs` (the end of the clients' load: the
+   * messages of convergence probes and final reads are not the load's cost).
+   */
   constructor(
     readonly fromMs: number,
     readonly spanMs: number,
-    private readonly max = 400,
+    private readonly countUntilMs = Infinity,
+    private readonly max = 1000,
   ) {}
 
   get untilMs(): number {
@@ -86,7 +91,7 @@ export class MessageSampler {
   }
 
   add(m: WireMessage, peer: boolean): void {
-    if (peer) {
+    if (peer && m.sentAt < this.countUntilMs) {
       this.total++;
       this.byType[m.type] = (this.byType[m.type] ?? 0) + 1;
     }

@@ -7,6 +7,7 @@ import { completedOps, type CompletedOp } from '../checker/causal';
 import { defaultModel } from '../checker/linearizability';
 import { findLostIncrements } from '../checker/staleness';
 import { measureStaleness } from '../checker/staleness';
+import { COLLECTION_FUNCTIONS } from '../checker/staleness/final-reads';
 import { runCheckers, type CheckReport, type Outcome } from '../cli/check';
 import { formatWitness } from '../checker/linearizability';
 import { formatCausal } from '../checker/causal';
@@ -162,7 +163,12 @@ export interface ResultsOptions {
 
 export function buildResults(data: ExperimentData, options: ResultsOptions = {}): RunResults {
   const history = data.history;
-  const ops = completedOps(history).filter((op) => typeof op.process === 'number');
+  // The clients' load: the reads that probe convergence after the heal, and the final reads,
+  // are measurements of the run, not part of its latency, availability or staleness figures
+  // (the checkers still judge the whole history).
+  const ops = completedOps(history).filter(
+    (op) => typeof op.process === 'number' && op.call < data.durationMs,
+  );
   const served = (op: CompletedOp): boolean =>
     op.type === 'ok' || (op.type === 'fail' && history[op.completion]?.error === 'cas-mismatch');
   const count = { ok: 0, fail: 0, info: 0 };
@@ -178,8 +184,9 @@ export function buildResults(data: ExperimentData, options: ResultsOptions = {})
   const report = check(data, options.checkTimeLimitMs ?? 30_000);
   const lostIncrements = findLostIncrements(history);
   const staleness = measureStaleness(history, { model: report.model });
+  const loadReads = staleness.reads.filter((r) => r.read.invokedAt < data.durationMs);
   const promises = promisesOf(data.topology).map((p) => {
-    const outcome = outcomeOf(report, p.checker, lostIncrements.verdict);
+    const outcome = outcomeOf(report, p.checker, lostIncrements.verdict, history);
     return { ...p, outcome, kept: outcome !== 'violation' };
   });
   const conflicts = data.events.filter((e) => e.event.kind === 'conflict');
@@ -233,13 +240,12 @@ export function buildResults(data: ExperimentData, options: ResultsOptions = {})
       ),
     })),
     staleness: {
-      reads: staleness.summary.reads,
-      stale: staleness.summary.stale,
-      staleFraction: staleness.summary.staleFraction,
+      reads: loadReads.length,
+      stale: loadReads.filter((r) => r.versionsBehind > 0).length,
+      staleFraction:
+        share(loadReads.filter((r) => r.versionsBehind > 0).length, loadReads.length) ?? 0,
       pConsistent: PBS_MS.map((ms) => {
-        const after = staleness.reads.filter(
-          (r) => r.msAfterNewest !== null && r.msAfterNewest >= ms,
-        );
+        const after = loadReads.filter((r) => r.msAfterNewest !== null && r.msAfterNewest >= ms);
         return {
           ms,
           p: share(after.filter((r) => r.versionsBehind === 0).length, after.length),
@@ -348,6 +354,7 @@ function outcomeOf(
   report: CheckReport,
   checker: ModePromise['checker'],
   increments: string,
+  history: ExperimentData['history'],
 ): Outcome {
   switch (checker) {
     case 'linearizable':
@@ -358,6 +365,14 @@ function outcomeOf(
       const lost = report.stale?.lostWrites.verdict;
       if (lost === 'lost' || increments === 'lost') return 'violation';
       return lost === 'unknown' || increments === 'unknown' ? 'unknown' : 'ok';
+    }
+    case 'no-lost-merges': {
+      const lost = report.stale?.lostWrites;
+      const merged = (lost?.lost ?? []).filter((l) =>
+        COLLECTION_FUNCTIONS.includes(history[l.write.index]?.f ?? ''),
+      );
+      if (merged.length > 0 || increments === 'lost') return 'violation';
+      return lost?.verdict === 'unknown' || increments === 'unknown' ? 'unknown' : 'ok';
     }
     case 'converges': {
       const c = report.stale?.convergence.verdict;

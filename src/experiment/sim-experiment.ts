@@ -13,7 +13,7 @@ import { RoleBook, SimFaultTarget } from '../runtime/sim/sim-target';
 import { Simulation } from '../runtime/sim/simulation';
 import { driveWorkload } from '../runtime/sim/workload';
 import { keepEvent, MessageSampler, type ExperimentData, type StampedEvent } from './data';
-import { finalReadsAt, sampleWindow } from './plan';
+import { finalReadsAt, quietAt, sampleWindow } from './plan';
 
 export interface SimExperimentOptions {
   readonly seed: string | number;
@@ -31,7 +31,10 @@ export function runSimExperiment(
   const startedAt = new Date().toISOString();
   const roles = new RoleBook();
   const events: StampedEvent[] = [];
-  const sampler = new MessageSampler(...sampleWindow(options.scenario, options.durationMs));
+  const sampler = new MessageSampler(
+    ...sampleWindow(options.scenario, options.durationMs),
+    options.durationMs,
+  );
   const nodes = new Set(topology.nodes.map((n) => n.id));
   const sim = new Simulation({
     topology,
@@ -56,6 +59,12 @@ export function runSimExperiment(
           warn: (m) => warnings.push(m),
         });
   const readsAt = finalReadsAt(topology, options.scenario, options.durationMs);
+  // Once the load and the faults are over, every region polls every key until the final
+  // reads: when all regions first agree is the convergence time.
+  sim.at(quietAt(options.scenario, options.durationMs), () => {
+    sim.heal();
+    pollReads(sim, topology, readsAt);
+  });
   let regionsReading = topology.regions.length;
   sim.at(readsAt, () => {
     sim.heal();
@@ -85,17 +94,39 @@ export function runSimExperiment(
   };
 }
 
+/** How often each region reads each key between the heal and the final reads (virtual ms). */
+const POLL_MS = 200;
+
+/** Every region reads every key the run touched, every POLL_MS, until `untilMs`. */
+function pollReads(sim: Simulation, topology: Topology, untilMs: number): void {
+  for (const region of topology.regions) {
+    for (const key of touchedKeys(sim)) {
+      const client = sim.client(region.name);
+      const poll = (): void => {
+        if (sim.now + POLL_MS >= untilMs) return;
+        client.invoke({ f: 'read', key }, {}, () => sim.at(sim.now + POLL_MS, poll));
+      };
+      poll();
+    }
+  }
+}
+
+function touchedKeys(sim: Simulation): string[] {
+  const keys = new Set<string>();
+  for (const op of sim.history)
+    if (op.key !== undefined && op.process !== 'nemesis') keys.add(String(op.key));
+  return [...keys].sort();
+}
+
 /** The longest the final reads may take (virtual ms): a mode that never answers stops here. */
 const FINAL_READS_CAP_MS = 600_000;
 
 /** Every region reads every key the run touched, one after another, after the heal. */
 function finalReads(sim: Simulation, topology: Topology, regionDone: () => void): void {
-  const keys = new Set<string>();
-  for (const op of sim.history)
-    if (op.key !== undefined && op.process !== 'nemesis') keys.add(String(op.key));
+  const keys = touchedKeys(sim);
   for (const region of topology.regions) {
     const client = sim.client(region.name);
-    const list = [...keys].sort();
+    const list = [...keys];
     const next = (): void => {
       const key = list.shift();
       if (key === undefined) regionDone();

@@ -86,7 +86,7 @@ export function compareLegend(report: CompareReport): string[] {
     'lost writes: acknowledged register writes gone from the final reads (a write overwritten by a concurrent one is not lost, one overwritten by an earlier one is).',
     'lost updates: acknowledged appends missing from the final list plus acknowledged increments missing from the final count.',
     'update op: each mode runs the file’s read and write share plus one update op, an append where the mode serves lists, else an increment where it serves counters, else a write; each data type has its own keys.',
-    'conflicts: concurrent writes a replica had to resolve. convergence ms: after the last fault and write, until every region read the same value (0: at the first read after the settle pause).',
+    'conflicts: concurrent writes a replica had to resolve. convergence ms: after the last fault and write, until every region read the same value (every region reads every key every 200 ms from the heal; 0: they agreed from the first of those reads).',
     'linearizable, causal: the checkers’ verdicts (causal over the register keys; n/a: the history is not one the checker reads). msgs/op: replica-to-replica messages per client op.',
   ];
 }
