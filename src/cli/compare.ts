@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Command } from 'commander';
 import {
   CompareInputError,
@@ -8,6 +8,7 @@ import {
   DEFAULT_COMPARE_RATE,
   modeDirName,
   runCompare,
+  runCompareLive,
   type CompareReport,
   type CompareSettings,
   type ModeRun,
@@ -16,6 +17,7 @@ import { renderCompareMarkdown, renderCompareText } from '../report/compare';
 import { parseDuration, parseModeId } from '../topology';
 import { ModeUnavailableError } from '../runtime/modes';
 import { InputError } from './errors';
+import { ensureNoEarlierData } from './experiment-options';
 
 interface CompareFlags {
   readonly modes: string;
@@ -24,6 +26,7 @@ interface CompareFlags {
   readonly seed: string;
   readonly rate: string;
   readonly out?: string;
+  readonly live?: boolean;
 }
 
 /**
@@ -49,23 +52,33 @@ export function compareCommand(): Command {
       String(DEFAULT_COMPARE_RATE),
     )
     .option('--out <dir>', 'where to write compare.json, compare.md and each mode’s results.json')
-    .action((file: string, flags: CompareFlags) => {
+    .option('--live', 'run every mode live (processes, proxy, real time) instead of simulated')
+    .action(async (file: string, flags: CompareFlags) => {
       const settings = compareSettings(file, flags);
+      const hooks = {
+        starting: (mode: string, i: number, total: number) =>
+          process.stderr.write(`[${i + 1}/${total}] ${mode} …`),
+        finished: (run: ModeRun, wallMs: number) =>
+          process.stderr.write(
+            ` ${run.results.ops.ok + run.results.ops.fail + run.results.ops.info} ops, ${(wallMs / 1000).toFixed(1)} s\n`,
+          ),
+      };
+      const out = flags.out ?? defaultCompareDir(basename(file).replace(/\.ya?ml$/, ''));
+      if (flags.live) ensureNoEarlierData(out);
       let runs: ModeRun[];
       try {
-        runs = runCompare(settings, {
-          starting: (mode, i, total) => process.stderr.write(`[${i + 1}/${total}] ${mode} …`),
-          finished: (run, wallMs) =>
-            process.stderr.write(
-              ` ${run.results.ops.ok + run.results.ops.fail + run.results.ops.info} ops, ${(wallMs / 1000).toFixed(1)} s\n`,
-            ),
-        });
+        runs = flags.live
+          ? await runCompareLive(
+              settings,
+              { dataDir: join(out, 'data'), log: () => undefined },
+              hooks,
+            )
+          : runCompare(settings, hooks);
       } catch (err) {
         if (err instanceof CompareInputError) throw new InputError(err.message);
         if (err instanceof ModeUnavailableError) throw new InputError(`${file}: ${err.message}`);
         throw err;
       }
-      const out = flags.out ?? defaultCompareDir(runs[0]?.results.name ?? 'topology');
       const report = writeCompareDir(out, settings, runs);
       process.stdout.write(`${renderCompareText(report)}\nwritten to ${out}/\n`);
     });

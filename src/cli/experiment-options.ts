@@ -1,4 +1,6 @@
 /** The options `geolab run` and `geolab sim` share, checked as bad input (one line, exit 2). */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadScenarioFile } from '../faults/load-scenario';
 import type { Scenario } from '../faults/types';
 import { formatIssue, parseDuration, type Topology } from '../topology';
@@ -35,4 +37,17 @@ export function experimentSettings(topology: Topology, flags: ExperimentFlags): 
   }
   const seed = /^\d+$/.test(flags.seed) ? Number(flags.seed) : flags.seed;
   return { scenario, durationMs, rate, seed };
+}
+
+/**
+ * A live run's output directory must not hold an earlier run's replica data: the replicas
+ * would start from it, and the checkers would see values this run's clients never wrote.
+ */
+export function ensureNoEarlierData(out: string): void {
+  const data = join(out, 'data');
+  if (existsSync(data) && readdirSync(data).length > 0) {
+    throw new InputError(
+      `--out ${out}: ${data} holds an earlier run's replica data (the replicas would start from it); choose another --out, or remove that directory`,
+    );
+  }
 }

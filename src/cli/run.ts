@@ -10,7 +10,7 @@ import { ModeUnavailableError, replicaMaker } from '../runtime/modes';
 import { modeIdOf } from '../topology';
 import type { HistoryOp } from '../workload/history';
 import { EXIT_CHECK_FAILED, InputError } from './errors';
-import { experimentSettings } from './experiment-options';
+import { ensureNoEarlierData, experimentSettings } from './experiment-options';
 import { loadTopologyOrExit } from './load-topology';
 
 interface RunFlags {
@@ -59,6 +59,7 @@ export function runCommand(): Command {
           mode: modeIdOf(topology.replication),
           startedAt: new Date().toISOString(),
         });
+      ensureNoEarlierData(dir);
       const progress = new Progress(settings.durationMs, flags.progress);
       const logs: string[] = [];
       const started = runLiveExperiment(topology, {

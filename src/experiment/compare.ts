@@ -16,6 +16,9 @@ import {
   type TopologyIssue,
 } from '../topology';
 import { operationsOf } from '../topology/resolve-workload';
+import { join } from 'node:path';
+import type { ExperimentData } from './data';
+import { runLiveExperiment } from './live-experiment';
 import { buildResults, type RunResults } from './results';
 import { runSimExperiment } from './sim-experiment';
 
@@ -132,37 +135,77 @@ export interface CompareHooks {
   readonly finished?: (run: ModeRun, wallMs: number) => void;
 }
 
-/** Run every mode; throws a CompareInputError for a bad file, mode or scenario. */
-export function runCompare(settings: CompareSettings, hooks: CompareHooks = {}): ModeRun[] {
-  const topologies = settings.modes.map((mode) => {
+/** Each mode's topology and scenario; throws a CompareInputError for bad input, before any run. */
+function prepare(
+  settings: CompareSettings,
+): { mode: string; topology: Topology; scenario?: Scenario }[] {
+  return settings.modes.map((mode) => {
     const loaded = loadModeTopology(settings.topologyFile, mode);
     if (!loaded.ok) throw new CompareInputError(loaded.issues);
-    return { mode, topology: loaded.value };
+    if (settings.scenarioFile === undefined) return { mode, topology: loaded.value };
+    const scenario = loadCompareScenario(settings.scenarioFile, loaded.value);
+    if (!scenario.ok) throw new CompareInputError(scenario.issues);
+    return { mode, topology: loaded.value, scenario: scenario.value };
   });
-  return topologies.map(({ mode, topology }, i) => {
-    hooks.starting?.(mode, i, topologies.length);
+}
+
+function modeRun(mode: string, topology: Topology, data: ExperimentData): ModeRun {
+  return {
+    mode,
+    updateOp: updateOpOf(operationsOf(topology.replication)),
+    topology,
+    results: buildResults(data),
+  };
+}
+
+/** Run every mode in the simulator; throws a CompareInputError for a bad file, mode or scenario. */
+export function runCompare(settings: CompareSettings, hooks: CompareHooks = {}): ModeRun[] {
+  const runs = prepare(settings);
+  return runs.map(({ mode, topology, scenario }, i) => {
+    hooks.starting?.(mode, i, runs.length);
     const started = performance.now();
-    let scenario: Scenario | undefined;
-    if (settings.scenarioFile !== undefined) {
-      const loaded = loadCompareScenario(settings.scenarioFile, topology);
-      if (!loaded.ok) throw new CompareInputError(loaded.issues);
-      scenario = loaded.value;
-    }
     const data = runSimExperiment(topology, {
       seed: settings.seed,
       durationMs: settings.durationMs,
       rate: settings.rate,
       scenario,
     });
-    const run: ModeRun = {
-      mode,
-      updateOp: updateOpOf(operationsOf(topology.replication)),
-      topology,
-      results: buildResults(data),
-    };
+    const run = modeRun(mode, topology, data);
     hooks.finished?.(run, performance.now() - started);
     return run;
   });
+}
+
+/**
+ * Run every mode live, one after another (`geolab compare --live`): each its own cluster of
+ * processes through the proxy, started, loaded, faulted, healed, read and stopped, as
+ * `geolab run` does. Wall-clock time: about the duration plus 30 s per mode.
+ */
+export async function runCompareLive(
+  settings: CompareSettings,
+  live: { readonly dataDir: string; readonly log: (message: string) => void },
+  hooks: CompareHooks = {},
+): Promise<ModeRun[]> {
+  const prepared = prepare(settings);
+  const runs: ModeRun[] = [];
+  for (const [i, { mode, topology, scenario }] of prepared.entries()) {
+    hooks.starting?.(mode, i, prepared.length);
+    const started = performance.now();
+    const data = await runLiveExperiment(topology, {
+      topologyFile: settings.topologyFile,
+      mode,
+      dataDir: join(live.dataDir, modeDirName(mode)),
+      durationMs: settings.durationMs,
+      rate: settings.rate,
+      scenario,
+      seed: settings.seed,
+      log: live.log,
+    });
+    const run = modeRun(mode, topology, data);
+    hooks.finished?.(run, performance.now() - started);
+    runs.push(run);
+  }
+  return runs;
 }
 
 /** Bad input found while setting the runs up: the file's, the mode's or the scenario's. */
@@ -287,6 +330,8 @@ export interface CompareReport {
   readonly schema: typeof COMPARE_SCHEMA;
   readonly topology: string;
   readonly scenario: string | null;
+  /** Where the modes ran: the simulator, or live processes (`--live`). */
+  readonly runtime: 'sim' | 'live';
   readonly seed: string | number;
   readonly durationMs: number;
   readonly rate: number;
@@ -306,6 +351,7 @@ export function compareReport(settings: CompareSettings, runs: readonly ModeRun[
     schema: COMPARE_SCHEMA,
     topology: settings.topologyFile,
     scenario: settings.scenarioFile ?? null,
+    runtime: runs[0]?.results.runtime ?? 'sim',
     seed: settings.seed,
     durationMs: settings.durationMs,
     rate: settings.rate,

@@ -79,7 +79,7 @@ export function compareLegend(report: CompareReport): string[] {
       ? 'the run had no partition, so no figure'
       : `the partition (${p.detail}): the cut-off side is ${p.cutOff.join(', ')}, the other side ${p.rest.join(', ') || 'nobody'}`;
   return [
-    `Simulator, seed ${String(report.seed)}, ${report.durationMs / 1000} s of clients at ${report.rate} ops/s each (open loop), then the heal and a final read of every key from every region.`,
+    `${report.runtime === 'live' ? 'Live processes through the proxy' : 'Simulator'}, seed ${String(report.seed)}, ${report.durationMs / 1000} s of clients at ${report.rate} ops/s each (open loop), then the heal and a final read of every key from every region.`,
     'write/read REGION: latency p50/p99 in ms of the successful ops of that region’s clients (— none succeeded).',
     `avail.: the share of the ops invoked during the partition that were served, mean over the side’s regions; ${sides}.`,
     'stale reads: register reads that returned a value some acknowledged write had certainly replaced before the read began.',

@@ -58,10 +58,13 @@ export function parseTopology(text: string, file: string, options: LoadOptions =
   for (const p of problems) report(p.path, p.message, p.at);
   if (problems.length > 0) return { ok: false, issues: sortIssues(issues) };
 
-  const topology = resolveTopology(data as RawTopology, file, {
-    error: report,
-    lineOf: (path) => locate(path).line,
-  });
+  const topology = resolveTopology(
+    data as RawTopology,
+    file,
+    { error: report, lineOf: (path) => locate(path).line },
+    // Under --mode the file's mix was written for its own mode: adapt it (resolve-workload.ts).
+    { adaptMix: options.mode !== undefined && options.mix === undefined },
+  );
   if (!topology) return { ok: false, issues: sortIssues(issues) };
   return { ok: true, topology };
 }

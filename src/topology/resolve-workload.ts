@@ -45,8 +45,9 @@ export function resolveWorkload(
   raw: RawTopology['workload'],
   replication: Replication | undefined,
   report: Reporter,
+  options: { readonly adaptMix?: boolean } = {},
 ): Workload {
-  const w = raw ?? {};
+  const w = adaptMix(raw ?? {}, replication, options.adaptMix === true);
   const path = ['workload'];
   if (w.rate !== undefined && w.concurrency !== undefined) {
     report.error(
@@ -86,6 +87,28 @@ export function resolveWorkload(
     mix,
     ...(w.levels === undefined ? {} : { levels: w.levels as Workload['levels'] }),
   };
+}
+
+/**
+ * Under `--mode`, the file's mix was written for another mode: the ops the new one does not
+ * serve (a cas under multi-leader lww) are dropped rather than refused, and if none is left
+ * the new mode's default mix applies.
+ */
+function adaptMix(
+  w: NonNullable<RawTopology['workload']>,
+  replication: Replication | undefined,
+  adapt: boolean,
+): NonNullable<RawTopology['workload']> {
+  if (!adapt || replication === undefined || w.mix === undefined) return w;
+  const served = operationsOf(replication);
+  const kept = Object.entries(w.mix).filter(
+    ([op, weight]) => served.includes(op as OperationType) && weight > 0,
+  );
+  if (kept.length === 0) {
+    const { mix: _dropped, ...rest } = w;
+    return rest;
+  }
+  return { ...w, mix: Object.fromEntries(kept) };
 }
 
 function describeMode(replication: Replication): string {

@@ -16,6 +16,7 @@ export function resolveTopology(
   raw: RawTopology,
   file: string,
   report: Reporter,
+  options: { readonly adaptMix?: boolean } = {},
 ): Topology | undefined {
   let mistakes = 0;
   const counting: Reporter = {
@@ -28,7 +29,7 @@ export function resolveTopology(
   const { regions, nodes, nodePaths } = resolveNodes(raw, counting);
   const latency = resolveLatency(raw.latency, regions, counting);
   const replication = resolveReplication(raw.replication, regions, nodes, counting);
-  const workload = resolveWorkload(raw.workload, replication, counting);
+  const workload = resolveWorkload(raw.workload, replication, counting, options);
   const endpoints = resolveEndpoints(raw, nodes, nodePaths, counting);
   const clientTimeoutMs =
     durationAt(counting, ['clients', 'timeout'], raw.clients?.timeout, { zero: false }) ??

@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -76,6 +76,16 @@ describe('geolab run (live)', () => {
     // Nothing left running.
     expect(processesMentioning(out)).toEqual([]);
   }, 180_000);
+
+  it("refuses an --out that holds an earlier run's replica data", async () => {
+    const out = join(dir, 'used');
+    mkdirSync(join(out, 'data', 'us-east-1-n1'), { recursive: true });
+    const { code, stderr } = await geolab('run', 'topologies/three-regions.yaml', '--out', out);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      `geolab: --out ${out}: ${join(out, 'data')} holds an earlier run's replica data (the replicas would start from it); choose another --out, or remove that directory\n`,
+    );
+  });
 
   it('refuses a scenario with a typo: file:line:col, exit 2, nothing started', async () => {
     const bad = join(dir, 'typo.yaml');

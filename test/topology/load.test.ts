@@ -227,20 +227,31 @@ describe('resolving a topology', () => {
     }
   });
 
-  it('re-checks the file against the --mode it is given', () => {
-    const result = parseTopology(
-      `${twoRegions}workload:\n  mix: {read: 1, cas: 1}\n`,
+  it("drops the ops of the file's mix that the --mode does not serve, keeping the rest", () => {
+    const text = `${twoRegions}workload:\n  mix: {read: 1, cas: 1}\n`;
+    const result = parseTopology(text, 'test.yaml', { mode: 'multi-leader:lww' });
+    expect(result.ok && result.topology.workload.mix).toEqual({ read: 1 });
+    // Without --mode, a file that asks its own mode for an op it lacks is refused, at the op.
+    const own = parseTopology(
+      text.replace('mode: single-leader', 'mode: multi-leader\n  resolver: lww'),
       'test.yaml',
-      {
-        mode: 'multi-leader:lww',
-      },
     );
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.issues[0]).toMatchObject({ line: 12, col: 18 });
-      expect(result.issues[0].message).toContain(
-        'operation "cas" is not available in multi-leader mode',
-      );
+    expect(own.ok).toBe(false);
+    if (!own.ok) {
+      expect(own.issues[0]).toMatchObject({ line: 13, col: 18 });
+      expect(own.issues[0].message).toContain('operation "cas" is not available');
+    }
+  });
+
+  it('runs three-regions.yaml (read, write, cas) under every mode id', () => {
+    for (const mode of [
+      'multi-leader:lww',
+      'multi-leader:automerge',
+      'leaderless:ONE',
+      'leaderless:QUORUM',
+    ]) {
+      const result = loadTopologyFile(join(examples, 'three-regions.yaml'), { mode });
+      expect([mode, result.ok]).toEqual([mode, true]);
     }
   });
 
