@@ -4,6 +4,7 @@
  * fault healed, a pause, and a final read of every key from every region so lost writes and
  * convergence can be judged. Virtual time; the same seed gives the same run.
  */
+import type { ReplicaEvent } from '../core/events';
 import { playScenario } from '../faults/play';
 import type { Scenario } from '../faults/types';
 import type { Topology } from '../topology';
@@ -21,6 +22,8 @@ export interface SimExperimentOptions {
   /** ops/s per client, overriding the topology's workload. */
   readonly rate?: number;
   readonly scenario?: Scenario;
+  /** Sees every replica event as it happens, the ones the data keeps and the rest (metrics). */
+  readonly onEvent?: (node: string, at: number, event: ReplicaEvent) => void;
 }
 
 export function runSimExperiment(
@@ -43,6 +46,7 @@ export function runSimExperiment(
     onEvent: (node, at, event) => {
       if (event.kind === 'role') roles.observe(node, event.role, event.term ?? 0);
       if (keepEvent(event)) events.push({ node, at, event });
+      options.onEvent?.(node, at, event);
     },
     onMessage: (m) => sampler.add(m, nodes.has(m.from) && nodes.has(m.to)),
   });

@@ -1,11 +1,13 @@
 import type { Socket } from 'node:net';
 import type { Direction, ToxicConfig } from './toxic-config';
-import { Link } from './link';
+import { Link, type ByteCount } from './link';
 
 /** What a connection needs from its proxy. */
 export interface ConnectionHost {
   random(): number;
   closed(connection: Connection): void;
+  /** The proxy's byte counts, which this connection's links add to. */
+  readonly forwarded?: Readonly<Record<Direction, ByteCount>>;
 }
 
 /**
@@ -38,8 +40,8 @@ export class Connection {
     );
     const linkHost = { random: () => host.random(), finished: (l: Link) => this.finished(l) };
     this.links = {
-      upstream: new Link(client, server, toxics.upstream, linkHost),
-      downstream: new Link(server, client, toxics.downstream, linkHost),
+      upstream: new Link(client, server, toxics.upstream, linkHost, host.forwarded?.upstream),
+      downstream: new Link(server, client, toxics.downstream, linkHost, host.forwarded?.downstream),
     };
     for (const socket of [client, server]) {
       socket.on('close', () => this.socketClosed(socket));

@@ -20,6 +20,15 @@ export interface LinkHost {
 }
 
 /**
+ * Bytes a direction has handed to its destination, summed over every connection of a proxy
+ * (one object per proxy and direction, shared by its links): what `/metrics` reports as proxy
+ * traffic. Bytes a toxic dropped or still holds are not counted.
+ */
+export interface ByteCount {
+  bytes: number;
+}
+
+/**
  * One direction of one connection (upstream's `ToxicLink`): reads `src`, runs the chunks through
  * one stage per toxic of that direction, in the proxy's order, and writes them to `dest`. With
  * no toxics it copies straight from `src` to `dest` with nothing in between (the fast path);
@@ -45,6 +54,7 @@ export class Link implements StageHost {
     readonly dest: Socket,
     toxics: readonly ToxicConfig[],
     private readonly host: LinkHost,
+    private readonly forwarded: ByteCount = { bytes: 0 },
   ) {
     this.input = this.output;
     for (const t of toxics) this.stages.push(new Stage(t, this.output, this));
@@ -128,7 +138,8 @@ export class Link implements StageHost {
 
   private readonly onData = (data: Buffer): void => {
     if (this.input === this.output) {
-      // Fast path: no toxics on this direction, so nothing to stamp, queue or count.
+      // Fast path: no toxics on this direction, so nothing to stamp, queue or hold back.
+      this.forwarded.bytes += data.length;
       if (!this.dest.write(data)) this.pause();
       return;
     }
@@ -137,6 +148,7 @@ export class Link implements StageHost {
 
   private deliver(data: Buffer): void {
     if (this.done || this.dest.destroyed) return;
+    this.forwarded.bytes += data.length;
     if (!this.dest.write(data)) this.updateFlow();
   }
 

@@ -10,6 +10,7 @@ import {
   splitHostPort,
 } from './address';
 import { Connection } from './connection';
+import type { ByteCount } from './link';
 import { ToxicCollection } from './toxic-collection';
 import type { ToxicJson } from './toxic-config';
 import { toxicJson } from './toxic-config';
@@ -21,6 +22,15 @@ export interface ProxyJson {
   upstream: string;
   enabled: boolean;
   toxics: ToxicJson[];
+}
+
+/** Bytes a proxy has forwarded since it was created, per direction, over all its connections. */
+export interface ProxyTraffic {
+  readonly name: string;
+  /** Client → upstream server bytes. */
+  readonly upstreamBytes: number;
+  /** Upstream server → client bytes. */
+  readonly downstreamBytes: number;
 }
 
 /** What a proxy's listener and upstream are, as an update gives them. */
@@ -44,6 +54,11 @@ export class Proxy {
   readonly toxics: ToxicCollection;
   private server: Server | undefined;
   private readonly connections = new Set<Connection>();
+  /** Shared by every connection's links; survives disable/enable, as a counter must. */
+  private readonly forwarded: { upstream: ByteCount; downstream: ByteCount } = {
+    upstream: { bytes: 0 },
+    downstream: { bytes: 0 },
+  };
   /** Sockets of clients whose upstream is still being dialled. */
   private readonly dialling = new Set<Socket>();
 
@@ -65,6 +80,14 @@ export class Proxy {
       upstream: this.upstream,
       enabled: this.enabled,
       toxics: this.toxics.list().map(toxicJson),
+    };
+  }
+
+  traffic(): ProxyTraffic {
+    return {
+      name: this.name,
+      upstreamBytes: this.forwarded.upstream.bytes,
+      downstreamBytes: this.forwarded.downstream.bytes,
     };
   }
 
@@ -157,6 +180,7 @@ export class Proxy {
       const connection = new Connection(client, server, this.toxics.snapshot(), {
         random: this.random,
         closed: (c) => this.connections.delete(c),
+        forwarded: this.forwarded,
       });
       this.connections.add(connection);
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { Fabric } from '../../proxy/fabric';
 import { clientEndpointName, dialAddress, proxyName } from '../../proxy/links';
-import { startToxiproxyServer, type ToxiproxyServer } from '../../proxy/server';
+import { startToxiproxyServer, type ProxyTraffic, type ToxiproxyServer } from '../../proxy/server';
 import type { Topology } from '../../topology';
 
 /**
@@ -66,6 +66,14 @@ export class Cluster {
 
   get toxiproxyUrl(): string {
     return this.options.toxiproxyUrl ?? this.toxiproxy?.url ?? '';
+  }
+
+  /**
+   * Bytes each proxy forwarded, for `/metrics`; undefined with an external Toxiproxy, whose
+   * API does not report traffic.
+   */
+  proxyTraffic(): ProxyTraffic[] | undefined {
+    return this.toxiproxy?.traffic();
   }
 
   /** Start everything; resolves once every replica listens and every peer link is open. */

@@ -42,6 +42,8 @@ import { Progress } from './progress';
 
 const TICK = 'raft.tick';
 const HARD_STATE_KEY = 'raft-hard';
+/** The followers' lag gauges every this many heartbeats: enough for a chart, few events. */
+const LAG_EVERY_HEARTBEATS = 10;
 
 /** Who is waiting for a proposal's or a read's answer: a client of this replica, or a forwarder. */
 type Waiter = { readonly local: true } | { readonly local: false; readonly node: NodeId };
@@ -106,6 +108,8 @@ export class Raft implements Replica {
   private ticks = 0;
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
+  /** Heartbeats sent in this leadership, to emit the followers' lag every LAG_EVERY_HEARTBEATS. */
+  private heartbeats = 0;
   private randomizedElectionTicks = 0;
   /**
    * Just started: until an election timeout passes or a leader is heard, refuse to vote, as a
@@ -485,6 +489,20 @@ export class Raft implements Replica {
       this.heartbeatElapsed = 0;
       this.broadcastHeartbeat();
       this.maybeTransferToPreferredRegion();
+      if (++this.heartbeats % LAG_EVERY_HEARTBEATS === 0) this.emitFollowerLag();
+    }
+  }
+
+  /** How many entries each follower is missing, as the leader knows it (for metrics only). */
+  private emitFollowerLag(): void {
+    for (const [follower, pr] of this.progress) {
+      this.env.emit({
+        kind: 'metric',
+        name: 'raft_follower_lag_entries',
+        type: 'gauge',
+        value: Math.max(0, this.log.lastIndex() - pr.match),
+        labels: { follower },
+      });
     }
   }
 
