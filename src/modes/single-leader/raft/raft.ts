@@ -108,7 +108,7 @@ export class Raft implements Replica {
   private ticks = 0;
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
-  /** Heartbeats sent in this leadership, to emit the followers' lag every LAG_EVERY_HEARTBEATS. */
+  /** Heartbeats sent as leader, to emit the followers' lag every LAG_EVERY_HEARTBEATS. */
   private heartbeats = 0;
   private randomizedElectionTicks = 0;
   /**
