@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './check';
 import { compareCommand } from './compare';
+import { demoCommand } from './demo';
 import { doctorCommand } from './doctor';
 import { latencyCommand } from './latency';
 import { nodeCommand } from './node';
@@ -29,6 +30,7 @@ export function program(): Command {
     runCommand(),
     simCommand(),
     compareCommand(),
+    demoCommand(),
     toxiproxyCommand(),
     nodeCommand(),
     doctorCommand(),

@@ -9,11 +9,21 @@ import { renderSummaryText } from '../report/summary';
 import { ModeUnavailableError, replicaMaker } from '../runtime/modes';
 import { modeIdOf } from '../topology';
 import type { HistoryOp } from '../workload/history';
+import { LiveSession } from '../dashboard/live-session';
+import type { Cluster } from '../runtime/live/cluster';
+import { dashboardMetrics } from './dashboard-metrics';
+import { startDashboardServer, type DashboardServer } from '../dashboard/server';
+import {
+  addDashboardOptions,
+  requestedDashboard,
+  printDashboardUrl,
+  type DashboardFlags,
+} from './dashboard-options';
 import { EXIT_CHECK_FAILED, InputError } from './errors';
 import { ensureNoEarlierData, experimentSettings } from './experiment-options';
 import { loadTopologyOrExit } from './load-topology';
 
-interface RunFlags {
+interface RunFlags extends DashboardFlags {
   scenario?: string;
   duration: string;
   rate?: string;
@@ -30,7 +40,7 @@ interface RunFlags {
  * run's report; exits 1 when the mode broke a promise (e.g. Raft not linearizable).
  */
 export function runCommand(): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description(
       'run a topology live under its workload and a fault scenario; check the history; write a report',
     )
@@ -42,59 +52,101 @@ export function runCommand(): Command {
     .option('--mode <id>', 'replication mode overriding the file (raft, leaderless:QUORUM, …)')
     .option('--out <dir>', 'where to write the report (default: runs/<name>-<mode>-<time>)')
     .option('--toxiproxy <url>', 'use a running Toxiproxy instead of the embedded one')
-    .option('--no-progress', 'no progress bar')
-    .action(async (file: string, flags: RunFlags) => {
-      const topology = loadTopologyOrExit(file, flags.mode);
-      const settings = experimentSettings(topology, flags);
-      try {
-        replicaMaker(topology);
-      } catch (err) {
-        if (err instanceof ModeUnavailableError) throw new InputError(`${file}: ${err.message}`);
-        throw err;
-      }
-      const dir =
-        flags.out ??
-        defaultRunDir({
-          name: topology.name,
-          mode: modeIdOf(topology.replication),
-          startedAt: new Date().toISOString(),
-        });
-      ensureNoEarlierData(dir);
-      const progress = new Progress(settings.durationMs, flags.progress);
-      const logs: string[] = [];
-      const started = runLiveExperiment(topology, {
-        topologyFile: file,
-        mode: flags.mode,
-        toxiproxyUrl:
-          flags.toxiproxy ??
-          (topology.toxiproxy.url === 'embedded' ? undefined : topology.toxiproxy.url),
-        dataDir: join(dir, 'data'),
-        durationMs: settings.durationMs,
-        rate: settings.rate,
-        scenario: settings.scenario,
-        seed: settings.seed,
-        log: (m) => logs.push(m),
-        onRecord: (op) => progress.record(op),
-        onFaults: (active) => progress.faults(active),
-        onStart: () => progress.start(),
-      }).finally(() => progress.stop());
-      const data = await started.catch((err: unknown) => {
-        // The cluster's own log says why it could not start or run: show its last lines.
-        for (const line of logs.slice(-10)) process.stderr.write(`${line}\n`);
-        const message = err instanceof Error ? err.message : String(err);
-        if (/address already in use|EADDRINUSE/.test(message)) {
-          throw new InputError(
-            `${file}: ${message} (stop the other geolab or Toxiproxy, set network.basePort: 0 and toxiproxy.port: 0, or pass --toxiproxy URL)`,
-          );
-        }
-        throw err;
+    .option('--no-progress', 'no progress bar');
+  return addDashboardOptions(command).action(async (file: string, flags: RunFlags) => {
+    const topology = loadTopologyOrExit(file, flags.mode);
+    const settings = experimentSettings(topology, flags);
+    const dashboard = requestedDashboard(topology, flags);
+    try {
+      replicaMaker(topology);
+    } catch (err) {
+      if (err instanceof ModeUnavailableError) throw new InputError(`${file}: ${err.message}`);
+      throw err;
+    }
+    const dir =
+      flags.out ??
+      defaultRunDir({
+        name: topology.name,
+        mode: modeIdOf(topology.replication),
+        startedAt: new Date().toISOString(),
       });
-      process.stderr.write('checking the history…\n');
-      const results = buildResults(data);
-      writeRunDir(dir, results, data);
-      process.stdout.write(`${renderSummaryText(results)}\nreport: ${join(dir, 'report.html')}\n`);
-      if (results.verdict === 'fail') process.exitCode = EXIT_CHECK_FAILED;
+    ensureNoEarlierData(dir);
+    const progress = new Progress(settings.durationMs, flags.progress);
+    const logs: string[] = [];
+    // With --dashboard: the page watches the run's own cluster, clients and scenario.
+    let session: LiveSession | undefined;
+    let traffic: (() => ReturnType<Cluster['proxyTraffic']>) | undefined;
+    const metrics = dashboard && dashboardMetrics({ topology, traffic: () => traffic?.() });
+    let server: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
+    const started = runLiveExperiment(topology, {
+      topologyFile: file,
+      mode: flags.mode,
+      toxiproxyUrl:
+        flags.toxiproxy ??
+        (topology.toxiproxy.url === 'embedded' ? undefined : topology.toxiproxy.url),
+      dataDir: join(dir, 'data'),
+      durationMs: settings.durationMs,
+      rate: settings.rate,
+      scenario: settings.scenario,
+      seed: settings.seed,
+      log: (m) => logs.push(m),
+      onRecord: (op) => {
+        progress.record(op);
+        session?.record(op);
+        metrics?.record(op);
+      },
+      onFaults: (active) => {
+        progress.faults(active);
+        session?.scenarioFaults(active);
+      },
+      onStart: () => progress.start(),
+      onEvent: (node, event) => {
+        session?.observe(node, event);
+        metrics?.event(node, event);
+      },
+      onLive: ({ cluster, target, origin, watch }) => {
+        if (dashboard === undefined) return;
+        const live = new LiveSession({ topology, cluster, target, origin, workload: false });
+        live.primeFrom(watch);
+        session = live;
+        traffic = () => cluster.proxyTraffic();
+        server = startDashboardServer({
+          ...dashboard,
+          session: live,
+          metrics: metrics && (() => metrics.serve()),
+        }).then(
+          (s) => {
+            printDashboardUrl(s.url);
+            return s;
+          },
+          (err: unknown) => {
+            process.stderr.write(`dashboard: ${(err as Error).message}\n`);
+            return undefined;
+          },
+        );
+      },
+    }).finally(async () => {
+      progress.stop();
+      await (await server)?.close();
+      await session?.close();
     });
+    const data = await started.catch((err: unknown) => {
+      // The cluster's own log says why it could not start or run: show its last lines.
+      for (const line of logs.slice(-10)) process.stderr.write(`${line}\n`);
+      const message = err instanceof Error ? err.message : String(err);
+      if (/address already in use|EADDRINUSE/.test(message)) {
+        throw new InputError(
+          `${file}: ${message} (stop the other geolab or Toxiproxy, set network.basePort: 0 and toxiproxy.port: 0, or pass --toxiproxy URL)`,
+        );
+      }
+      throw err;
+    });
+    process.stderr.write('checking the history…\n');
+    const results = buildResults(data);
+    writeRunDir(dir, results, data);
+    process.stdout.write(`${renderSummaryText(results)}\nreport: ${join(dir, 'report.html')}\n`);
+    if (results.verdict === 'fail') process.exitCode = EXIT_CHECK_FAILED;
+  });
 }
 
 /** The live progress bar: elapsed time, ops and ops/s, errors, and the faults active now. */

@@ -36,6 +36,15 @@ export interface LiveExperimentOptions {
   readonly onFaults?: (active: readonly FaultWindow[]) => void;
   /** The cluster is up and the clients start now. */
   readonly onStart?: () => void;
+  /** Every event a replica reports (role and leader changes), as the cluster passes it on. */
+  readonly onEvent?: (node: string, event: unknown) => void;
+  /** The cluster, its fault target and the run's time origin, once up (the dashboard). */
+  readonly onLive?: (live: {
+    readonly cluster: Cluster;
+    readonly target: LiveFaultTarget;
+    readonly origin: number;
+    readonly watch: LeadershipWatch;
+  }) => void;
 }
 
 /** Runs the experiment; the cluster is stopped whatever happens (and on SIGINT/SIGTERM). */
@@ -60,6 +69,7 @@ export async function runLiveExperiment(
     onEvent: (node, event) => {
       watch.record(node, event);
       target?.observe(node, event);
+      options.onEvent?.(node, event);
       const ev = event as ReplicaEvent;
       if (origin !== undefined && typeof ev === 'object' && ev !== null && keepEvent(ev)) {
         events.push({ node, at: performance.now() - origin, event: ev });
@@ -72,8 +82,24 @@ export async function runLiveExperiment(
   process.once('SIGTERM', stop);
   try {
     await cluster.start();
-    if (topology.replication.mode === 'single-leader') {
+    const r = topology.replication;
+    if (r.mode === 'single-leader' && r.protocol === 'raft') {
+      // Raft transfers leadership to leaderRegion: start once it is there.
       await settledLeader(cluster, watch, topology, 20_000);
+    } else if (r.mode === 'single-leader') {
+      // Primary-backup: start once every replica follows one primary.
+      await watch.waitFor(
+        () => {
+          const running = ids.filter((id) => cluster.isRunning(id));
+          const agreed = watch.agreedLeader(running);
+          return agreed !== undefined && watch.view(agreed)?.role === 'primary'
+            ? agreed
+            : undefined;
+        },
+        20_000,
+        'one primary followed by every running replica',
+        20,
+      );
     }
     const warnings: string[] = [];
     origin = performance.now();
@@ -89,6 +115,7 @@ export async function runLiveExperiment(
       if (view?.role !== undefined)
         live.observe(id, { kind: 'role', role: view.role, term: view.term });
     }
+    options.onLive?.({ cluster, target: live, origin: runOrigin, watch });
     const scheduler: Scheduler = {
       at: (ms, action) => {
         timers.push(setTimeout(action, Math.max(0, ms - (performance.now() - runOrigin))));
