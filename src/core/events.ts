@@ -23,6 +23,18 @@ export type Role =
   | 'backup'
   | 'replica';
 
+/** Every Role, for checking a role that arrived as data (a child process's report). */
+export const ROLES: ReadonlySet<string> = new Set<Role>([
+  'follower',
+  'pre-candidate',
+  'candidate',
+  'leader',
+  'learner',
+  'primary',
+  'backup',
+  'replica',
+]);
+
 export type ReplicaEvent =
   /** This replica changed role; `term` for term- or epoch-based modes. */
   | { readonly kind: 'role'; readonly role: Role; readonly term?: number }

@@ -13,6 +13,7 @@ import type { ProxyTraffic } from '../proxy/server';
 import { modeIdOf, type Topology } from '../topology';
 import { CAS_MISMATCH, type HistoryOp } from '../workload/history';
 import { exportedLabelName, exportedMetricName } from './names';
+import { asReportedEvent } from './reported-event';
 import { StaleReadDetector, type ReadVerdict } from './stale-reads';
 
 /**
@@ -266,6 +267,17 @@ export class GeolabMetrics {
       default:
         break;
     }
+  }
+
+  /**
+   * An event as a live replica process reported it (`Cluster`'s `onEvent`: JSON from the child,
+   * so unchecked): validated first, and dropped when malformed or from a node not in the
+   * topology.
+   */
+  observeReportedEvent(node: string, event: unknown): void {
+    const region = this.regionOf.get(node);
+    const checked = asReportedEvent(event);
+    if (region !== undefined && checked !== undefined) this.observeEvent(node, region, checked);
   }
 
   /**

@@ -184,3 +184,31 @@ it('labels everything with the mode id of the topology', async () => {
     'geolab_stale_reads_total{region="eu-west-1",mode="leaderless:LOCAL_QUORUM"} 1',
   );
 });
+
+it('takes what live replica processes report only once it is checked', async () => {
+  const m = new GeolabMetrics({ topology: T });
+  m.observeReportedEvent(n1.id, { kind: 'role', role: 'leader', term: 4 });
+  m.observeReportedEvent(n1.id, { kind: 'commit', index: 12, count: 2 });
+  m.observeReportedEvent(n1.id, { kind: 'role', role: 'emperor', term: 5 });
+  m.observeReportedEvent(n1.id, { kind: 'commit', index: -1, count: 1 });
+  m.observeReportedEvent(n1.id, { kind: 'metric', name: 'x', type: 'counter', value: 'many' });
+  m.observeReportedEvent(n1.id, { kind: 'metric', name: 'y', type: 'gauge', value: 1, labels: [] });
+  m.observeReportedEvent('nobody', { kind: 'role', role: 'leader', term: 9 });
+  m.observeReportedEvent(n1.id, 'leader');
+  m.observeReportedEvent(n2.id, { kind: 'conflict', key: 'k', resolver: 'yjs', siblings: 2 });
+  m.observeReportedEvent(n2.id, { kind: 'metric', name: 'z_total', type: 'counter', value: 2 });
+  expect(await samples(m, 'geolab_replica_term')).toEqual([
+    `geolab_replica_term{node="${n1.id}",region="${n1.region}"} 4`,
+  ]);
+  expect(await samples(m, 'geolab_replica_commit_index')).toEqual([
+    `geolab_replica_commit_index{node="${n1.id}",region="${n1.region}"} 12`,
+  ]);
+  expect(await samples(m, 'geolab_conflicts_total')).toEqual([
+    `geolab_conflicts_total{region="${n2.region}",resolver="yjs"} 1`,
+  ]);
+  expect(await samples(m, 'geolab_z_total')).toEqual([
+    `geolab_z_total{node="${n2.id}",region="${n2.region}"} 2`,
+  ]);
+  expect(await samples(m, 'geolab_x_total')).toEqual([]);
+  expect(await samples(m, 'geolab_y')).toEqual([]);
+});

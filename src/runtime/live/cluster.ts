@@ -23,7 +23,10 @@ export interface ClusterOptions {
   readonly toxiproxyUrl?: string;
   readonly dataDir: string;
   readonly log: (message: string) => void;
-  /** Called with each child's role and leader changes. */
+  /**
+   * Called with each event a child reports (role, leader, commit, conflict, metric: see
+   * node-process.ts), as unchecked JSON.
+   */
   readonly onEvent?: (node: string, event: unknown) => void;
   /** How long to wait for every replica to listen and link up. */
   readonly startTimeoutMs?: number;

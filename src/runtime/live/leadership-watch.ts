@@ -1,5 +1,5 @@
 import type { TimedEvent } from '../../checker/leadership/events';
-import type { ReplicaEvent, Role } from '../../core/events';
+import { ROLES, type ReplicaEvent, type Role } from '../../core/events';
 import type { NodeId } from '../../core/ids';
 
 /**
@@ -162,17 +162,6 @@ function apply(view: NodeView, ev: LeadershipEvent): NodeView {
 }
 
 type LeadershipEvent = Extract<ReplicaEvent, { kind: 'role' | 'leader' }>;
-
-const ROLES: ReadonlySet<string> = new Set<Role>([
-  'follower',
-  'pre-candidate',
-  'candidate',
-  'leader',
-  'learner',
-  'primary',
-  'backup',
-  'replica',
-]);
 
 /** A role or leader event as a child process reported it (JSON from its stdout), or undefined. */
 function asLeadershipEvent(value: unknown): LeadershipEvent | undefined {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { ReplicaEvent } from '../../core/events';
 import type { NodeId } from '../../core/ids';
 import type { Topology } from '../../topology';
 import { replicaMaker } from '../modes';
@@ -10,11 +11,23 @@ import { ProxyAddresses } from './proxy-addresses';
 /**
  * `geolab node`: one replica as one OS process. It reports to its orchestrator as JSON lines
  * on stdout — `listening` (with its port and pid), `linked` (every peer link open), then the
- * replica's role and leader changes — and it stops when told (SIGINT, SIGTERM) or when its
+ * replica's events (REPORTED) — and it stops when told (SIGINT, SIGTERM) or when its
  * stdin closes, which is how a child learns that its orchestrator died: no orphans. The
  * orchestrator's end of stdin is also its control channel: a JSON line
  * `{"kind":"skew-clock","ms":N}` steps this replica's clock (only its parent holds that pipe).
  */
+/**
+ * The replica events passed on to the orchestrator: its leadership watch, dashboard and
+ * metrics use these. Logs go to stderr (warnings and errors), and forwards stay here.
+ */
+const REPORTED: ReadonlySet<ReplicaEvent['kind']> = new Set([
+  'role',
+  'leader',
+  'commit',
+  'conflict',
+  'metric',
+] as const);
+
 export interface NodeProcessOptions {
   readonly topology: Topology;
   readonly node: NodeId;
@@ -47,7 +60,7 @@ export async function runNodeProcess(options: NodeProcessOptions): Promise<void>
     log,
     onLinked: () => say({ kind: 'linked' }),
     onEvent: (ev) => {
-      if (ev.kind === 'role' || ev.kind === 'leader') say({ kind: 'event', event: ev });
+      if (REPORTED.has(ev.kind)) say({ kind: 'event', event: ev });
     },
   });
   const port = await live.start();
