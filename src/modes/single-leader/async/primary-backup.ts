@@ -69,6 +69,8 @@ import { Waits, type AckWait, type ReplyTo } from './waits';
  * them, by a backup as it applies what a primary sent), metrics prefixed `async_`.
  */
 
+/** Failover timeouts a replica waits before its first failover, until it hears a primary. */
+const BOOT_GRACE = 3;
 const EPOCH_KEY = 'epoch';
 const HEARTBEAT = 'heartbeat';
 const DETECT = 'failover.detect';
@@ -95,6 +97,15 @@ export class PrimaryBackup implements Replica {
   private following: { readonly node: NodeId; readonly epoch: number } | null = null;
   /** When this node last heard from a primary it accepted (local ms). */
   private lastHeard = 0;
+  /**
+   * Whether this incarnation has heard from any primary yet. Until it has, it waits
+   * BOOT_GRACE failover timeouts before starting a failover, and promotes itself only if some
+   * peer answered: replicas of a cluster start one by one and link up through the proxy, and
+   * on a loaded machine (nine processes on two cores) every backup of three-regions.yaml
+   * promoted itself in turn with "0 peer(s) answered", leaving the first primary in epoch 9,
+   * in ap-southeast-1, instead of in the pinned us-east-1.
+   */
+  private heardPrimary = false;
   /** As primary: each backup's copy of the log. */
   private readonly progress = new Map<NodeId, Progress>();
   private round = 0;
@@ -538,6 +549,7 @@ export class PrimaryBackup implements Replica {
     this.noteEpoch(epoch);
     this.setFollowing({ node: from, epoch });
     this.lastHeard = this.env.now();
+    this.heardPrimary = true;
     this.failover = undefined;
     return true;
   }
@@ -652,7 +664,8 @@ export class PrimaryBackup implements Replica {
   private onDetect(): void {
     this.detectTimer = undefined;
     if (this.role !== 'backup') return;
-    const due = this.lastHeard + this.config.failoverTimeoutMs - this.env.now();
+    const timeout = this.config.failoverTimeoutMs * (this.heardPrimary ? 1 : BOOT_GRACE);
+    const due = this.lastHeard + timeout - this.env.now();
     if (due > 0) {
       this.armDetect(due);
       return;
@@ -709,6 +722,12 @@ export class PrimaryBackup implements Replica {
     this.failover = undefined;
     if (f === undefined || this.role !== 'backup' || f.round !== this.round) return;
     if (f.primaryAnswered) {
+      this.lastHeard = this.env.now();
+      return;
+    }
+    if (!this.heardPrimary && f.positions.size === 0 && this.config.members.length > 1) {
+      // Booted and heard nobody at all: the links are not up yet (replicas start one by one),
+      // not a dead primary. Wait for someone rather than deal itself an epoch.
       this.lastHeard = this.env.now();
       return;
     }
