@@ -48,6 +48,7 @@ export class Charts {
           width: 430,
           height: 190,
           scales: { x: { time: false } },
+          legend: { live: false },
           axes: [{ label: 's' }, {}],
           series: [
             { label: 't (s)' },

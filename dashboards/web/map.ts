@@ -3,7 +3,7 @@ import type { App } from './main';
 import { partitionOptions } from './controls';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const BOX_W = 270;
+const BOX_W = 320;
 const ROW_H = 26;
 
 /**
@@ -85,7 +85,7 @@ function placeRegions(regions: readonly string[]): (region: string) => Point {
     const i = regions.indexOf(region);
     if (n === 1) return { x: 450, y: 260 };
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / n;
-    return { x: 450 + 300 * Math.cos(angle), y: 265 + 165 * Math.sin(angle) };
+    return { x: 450 + 280 * Math.cos(angle), y: 265 + 165 * Math.sin(angle) };
   };
 }
 
@@ -177,6 +177,7 @@ function drawRegion(
     const rowY = y + 32 + i * ROW_H;
     const row = el('g', {
       class: 'node',
+      'aria-label': n.id,
       'data-node': n.id,
       'data-role': n.role,
       'data-up': String(n.up),
@@ -206,7 +207,9 @@ function ms(x: number | null): string {
 }
 
 function describeNode(n: NodeState): string {
-  const short = n.id.length > 16 ? `…${n.id.slice(-12)}` : n.id;
+  // The box names the region: `us-east-1-n2` reads as `n2` inside it.
+  const local = n.id.startsWith(`${n.region}-`) ? n.id.slice(n.region.length + 1) : n.id;
+  const short = local.length > 22 ? `…${local.slice(-20)}` : local;
   const parts = [short, n.role];
   if (n.term !== null) parts.push(`t${n.term}`);
   if (n.commitIndex !== null) parts.push(`ci ${n.commitIndex}`);

@@ -1,4 +1,3 @@
-import type { ReplicaEvent } from '../core/events';
 import { GeolabMetrics, type GeolabMetricsOptions } from '../metrics/registry';
 import type { HistoryOp } from '../workload/history';
 
@@ -8,39 +7,15 @@ export interface DashboardMetrics {
   serve(): Promise<{ contentType: string; body: string }>;
   /** Every history record, in order. */
   record(op: HistoryOp): void;
-  /** Every event a replica reported (live: JSON from its process, checked here). */
+  /** Every event a replica reported (live: JSON from its process, checked by the metrics). */
   event(node: string, event: unknown): void;
 }
 
 export function dashboardMetrics(options: GeolabMetricsOptions): DashboardMetrics {
   const metrics = new GeolabMetrics(options);
-  const regionOf = new Map(options.topology.nodes.map((n) => [n.id, n.region]));
   return {
     serve: async () => ({ contentType: metrics.contentType, body: await metrics.text() }),
     record: (op) => void metrics.observeHistoryEvent(op),
-    event: (node, event) => {
-      if (!isReplicaEvent(event)) return;
-      metrics.observeEvent(node, regionOf.get(node) ?? node, event);
-    },
+    event: (node, event) => metrics.observeReportedEvent(node, event),
   };
-}
-
-/** Enough of a ReplicaEvent's shape for GeolabMetrics to read it safely. */
-function isReplicaEvent(value: unknown): value is ReplicaEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const e = value as Record<string, unknown>;
-  switch (e.kind) {
-    case 'role':
-      return typeof e.role === 'string';
-    case 'leader':
-      return e.leader === null || typeof e.leader === 'string';
-    case 'commit':
-      return typeof e.count === 'number';
-    case 'conflict':
-      return typeof e.resolver === 'string';
-    case 'metric':
-      return typeof e.name === 'string' && typeof e.value === 'number';
-    default:
-      return false;
-  }
 }
