@@ -23,7 +23,7 @@ export function renderMatrix(hello: HelloFrame, state: StateFrame): HTMLTableEle
       const ms = link?.measuredMs ?? null;
       const measured = link?.cut ? 'cut' : ms === null ? '–' : ms.toFixed(0);
       const added = link && link.addedMs > 0 ? ` (+${link.addedMs})` : '';
-      cell.textContent = `${a === b ? '–' : measured} / ${conf === undefined ? '?' : conf.toFixed(0)}${added}`;
+      cell.textContent = `${measured} / ${conf === undefined ? '?' : conf.toFixed(0)}${added}`;
       cell.dataset.from = a;
       cell.dataset.to = b;
     }

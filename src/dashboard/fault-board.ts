@@ -65,12 +65,11 @@ export class FaultBoard {
     }));
   }
 
-  /** Every directed pair of regions, with what the faults do to it. */
+  /** Every directed pair of regions (a region with itself too), with what faults do to it. */
   links(measured: (from: string, to: string) => number | null): LinkState[] {
     const out: LinkState[] = [];
     for (const a of this.topology.regions) {
       for (const b of this.topology.regions) {
-        if (a.name === b.name) continue;
         const key = `${a.name}>${b.name}`;
         const faults = [...this.active.values()].filter((f) => f.links.has(key));
         out.push({
@@ -99,7 +98,7 @@ export class FaultBoard {
     for (const x of sideA) {
       for (const y of sideB) {
         const [rx, ry] = [this.target.regionOf(x), this.target.regionOf(y)];
-        if (rx === ry) continue;
+        // Inside a region too (`r>r`): a partition between its own replicas.
         links.add(`${rx}>${ry}`);
         if (!c.oneWay) links.add(`${ry}>${rx}`);
       }

@@ -151,15 +151,15 @@ export class LiveSession implements DashboardSession {
     return this.log.events();
   }
 
-  control(control: Control): Promise<void> {
+  async control(control: Control): Promise<void> {
     if (control.type === 'sim') {
-      return Promise.reject(new ControlError('a live cluster runs in real time: no pause or step'));
+      throw new ControlError('a live cluster runs in real time: no pause or step');
     }
     if (control.type === 'heal' && (control.fault ?? 0) >= SCENARIO_FAULT_IDS) {
-      return Promise.reject(new ControlError('a scenario’s fault ends on the scenario’s schedule'));
+      throw new ControlError('a scenario’s fault ends on the scenario’s schedule');
     }
     this.faults.apply(control);
-    return this.options.target.settled();
+    await this.options.target.settled();
   }
 
   /** Stops the workload and the polling; the caller stops the cluster. */
@@ -218,6 +218,7 @@ export class LiveSession implements DashboardSession {
     const now = performance.now();
     for (const x of a) {
       for (const y of b) {
+        if (x === y) continue;
         const m = this.rtt.get(`${x}>${y}`);
         if (m && now - m.at < FRESH_MS) fresh.push(m.ms);
       }

@@ -42,7 +42,10 @@ export interface NodeState {
 }
 
 export interface LinkState {
-  /** Region names; `from` → `to` (one direction; both directions are listed). */
+  /**
+   * Region names; `from` → `to` (one direction; both directions are listed). `from` equal to
+   * `to` is the links inside that region, between its own replicas.
+   */
   readonly from: string;
   readonly to: string;
   readonly configuredMs: number;

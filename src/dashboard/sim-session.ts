@@ -123,10 +123,10 @@ export class SimSession implements DashboardSession {
     return this.log.events();
   }
 
-  control(control: Control): Promise<void> {
+  async control(control: Control): Promise<void> {
     if (control.type !== 'sim') {
       this.faults.apply(control);
-      return Promise.resolve();
+      return;
     }
     if (control.speed !== undefined && control.speed !== this.speed) {
       this.speed = control.speed;
@@ -146,7 +146,6 @@ export class SimSession implements DashboardSession {
       }
       this.sim.runFor(STEP_MS);
     }
-    return Promise.resolve();
   }
 
   async close(): Promise<void> {
