@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const missed: string[] = [];
     for (const c of chapterClaims(runs, 'us-east-1')) {
       tally.set(c.claim, (tally.get(c.claim) ?? 0) + (c.holds ? 1 : 0));
-      if (!c.holds) missed.push(c.claim);
+      if (!c.holds) missed.push(c.measured === undefined ? c.claim : `${c.claim}: ${c.measured}`);
     }
     console.log(
       `seed ${seed}: ${missed.length === 0 ? 'every claim holds' : `missed: ${missed.join('; ')}`}`,

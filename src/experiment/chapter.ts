@@ -10,6 +10,8 @@ import type { RunResults } from './results';
 export interface Claim {
   readonly claim: string;
   readonly holds: boolean;
+  /** The availability during the partition, per region, of the mode the claim is about. */
+  readonly measured?: string;
 }
 
 export function chapterClaims(runs: readonly ModeRun[], cut: string): Claim[] {
@@ -41,6 +43,7 @@ export function chapterClaims(runs: readonly ModeRun[], cut: string): Claim[] {
     add(`${mode} available on both sides (100%)`, () =>
       Object.values(during(r)).every((a) => a === 1),
     );
+    claims[claims.length - 1] = { ...claims[claims.length - 1], measured: shares(during(r)) };
     add(`${mode} serves stale reads`, () => r.staleness.staleFraction > 0);
   }
   const crdt = of('multi-leader:automerge');
@@ -58,4 +61,10 @@ export function chapterClaims(runs: readonly ModeRun[], cut: string): Claim[] {
     add('async loses acknowledged writes', () => (async.lostWrites.byFunction.append ?? 0) > 0);
   }
   return claims;
+}
+
+function shares(availability: Record<string, number | null>): string {
+  return Object.entries(availability)
+    .map(([region, a]) => `${region} ${a === null ? '—' : `${(100 * a).toFixed(1)}%`}`)
+    .join(', ');
 }
