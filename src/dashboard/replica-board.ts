@@ -7,6 +7,8 @@ interface Seen {
   term: number | null;
   leader: string | null;
   commitIndex: number | null;
+  /** The replica's `keys` gauge (modes report it once a second when it changed). */
+  keys: number | null;
 }
 
 /**
@@ -26,11 +28,17 @@ export class ReplicaBoard {
     private readonly onConflict: (node: string) => void = () => undefined,
   ) {
     for (const n of topology.nodes) {
-      this.seen.set(n.id, { role: undefined, term: null, leader: null, commitIndex: null });
+      this.seen.set(n.id, {
+        role: undefined,
+        term: null,
+        leader: null,
+        commitIndex: null,
+        keys: null,
+      });
     }
   }
 
-  /** One event a replica emitted (anything but role, leader, commit and conflict is ignored). */
+  /** One event a replica emitted (anything but role, leader, commit, conflict and the `keys` gauge is ignored). */
   observe(node: string, event: unknown): void {
     const seen = this.seen.get(node);
     if (!seen || typeof event !== 'object' || event === null) return;
@@ -52,6 +60,8 @@ export class ReplicaBoard {
       seen.term = term;
     } else if (e.kind === 'commit' && typeof e.index === 'number') {
       seen.commitIndex = e.index;
+    } else if (e.kind === 'metric' && e.name === 'keys' && typeof e.value === 'number') {
+      seen.keys = e.value;
     } else if (e.kind === 'conflict') {
       this.onConflict(node);
       this.conflict(node, e);
@@ -83,7 +93,7 @@ export class ReplicaBoard {
         term: s.term,
         commitIndex: s.commitIndex,
         lag: s.commitIndex === null || top < 0 ? null : top - s.commitIndex,
-        keys: keys(n.id),
+        keys: keys(n.id) ?? s.keys,
       };
     });
   }

@@ -66,6 +66,8 @@ describe('SimSession', () => {
     expect(healed.faults).toEqual([]);
     expect(healed.links.some((l) => l.cut)).toBe(false);
     expect(healed.stats.find((r) => r.region === 'us-east-1')?.opsPerSec).toBeGreaterThan(0);
+    // Every replica reports how many keys it holds (the modes' `keys` gauge).
+    expect(healed.nodes.every((n) => (n.keys ?? 0) > 0)).toBe(true);
   });
 
   it('adds latency to one direction of a link, and shows it measured', async () => {

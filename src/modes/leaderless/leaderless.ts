@@ -32,6 +32,7 @@ import { decodeMessage, encodeMessage, type LeaderlessMessage } from './messages
 import { UpdateOutcomes } from './outcomes';
 import { Paxos } from './paxos';
 import { Placement } from './placement';
+import { KeyGauge } from '../shared/key-gauge';
 import { CellStore } from './store';
 import { Stamper } from './timestamps';
 
@@ -53,6 +54,7 @@ export class Leaderless implements Replica, ReplicaContext {
   readonly placement: Placement;
   readonly detector: FailureDetector;
   readonly store: CellStore;
+  private readonly keyGauge: KeyGauge;
   readonly hints: HintStore;
   readonly stamper: Stamper;
   readonly region: string;
@@ -91,6 +93,7 @@ export class Leaderless implements Replica, ReplicaContext {
       config.failureTimeoutMs,
     );
     this.store = new CellStore(env.storage);
+    this.keyGauge = new KeyGauge(env);
     this.hints = new HintStore(
       env.storage,
       config.members.map((m) => m.id),
@@ -123,6 +126,7 @@ export class Leaderless implements Replica, ReplicaContext {
         this.env.setTimer(this.config.heartbeatIntervalMs, TICK);
         this.detector.advance();
         for (const p of this.peers) this.send(p, { type: 'heartbeat' });
+        this.keyGauge.update(() => this.store.size);
         return;
       case REPLAY:
         this.env.setTimer(this.config.hintReplayIntervalMs, REPLAY);

@@ -25,6 +25,7 @@ import { updateSize, type Update, type UpdateReader } from './replication/update
 import { UpdateLog, type LoggedEntry } from './replication/update-log';
 import { isUpdateOp, makeResolver, valueJson, type Resolver } from './resolvers';
 import { stateDigest } from './resolvers/canonical';
+import { KeyGauge } from '../shared/key-gauge';
 
 /**
  * Multi-leader replication (DDIA ch. 5, "Multi-Leader Replication"), as a geolab replica: the
@@ -92,6 +93,7 @@ export class MultiLeader implements Replica {
   private readonly outcomes: RegisterStore;
   private readonly forwarded: Forwarded;
   private resolver: Resolver;
+  private readonly keyGauge: KeyGauge;
 
   /** When the first op staged since the last seal was accepted (this node's clock). */
   private batchStartedAt: number | undefined;
@@ -139,6 +141,7 @@ export class MultiLeader implements Replica {
     );
     this.outcomes = new RegisterStore(config.rememberUpdates);
     this.forwarded = new Forwarded(config.forwardTimeoutMs);
+    this.keyGauge = new KeyGauge(env);
     this.resolver = this.newResolver(undefined);
     this.recover();
   }
@@ -191,6 +194,7 @@ export class MultiLeader implements Replica {
         this.push();
         if (!this.isLeader) this.acknowledge();
         this.maybeCompact();
+        this.keyGauge.update(() => this.resolver.keyCount());
         return;
       case ANTI_ENTROPY:
         this.env.setTimer(this.config.antiEntropyIntervalMs, ANTI_ENTROPY);

@@ -114,6 +114,10 @@ export class LwwResolver implements Resolver {
     };
   }
 
+  keyCount(): number {
+    return this.store.size;
+  }
+
   canonicalState(): string {
     return canonicalState(this.store.keys(), (k) => this.read(k));
   }

@@ -70,6 +70,8 @@ export interface Resolver {
   save(): Json;
   /** Every key's kind and value, keys sorted: equal text on converged replicas. */
   canonicalState(): string;
+  /** How many keys the replica holds (staged keys not yet sealed aside). */
+  keyCount(): number;
 }
 
 export interface ResolverOptions {

@@ -106,6 +106,14 @@ export abstract class ShardedResolver implements Resolver {
     return { shards: this.staging.map((_, shard) => toBase64(this.saveDocument(shard))) };
   }
 
+  keyCount(): number {
+    let n = 0;
+    this.staging.forEach((_, shard) => {
+      for (const _key of this.documentKeys(shard)) n++;
+    });
+    return n;
+  }
+
   canonicalState(): string {
     const keys = new Set<Key>();
     this.staging.forEach((staging, shard) => {

@@ -9,6 +9,7 @@ import {
 } from '../../../core/messages/client';
 import type { PeerMessage } from '../../../core/messages/envelope';
 import { ShapeError } from '../../../core/messages/shape';
+import { KeyGauge } from '../../shared/key-gauge';
 import { RegisterStore } from '../../shared/register-store';
 import { resolveConfig, type AsyncConfig, type ResolvedAsyncConfig } from './config';
 import { epochOwner, nextEpochOf } from './epochs';
@@ -90,6 +91,7 @@ export class PrimaryBackup implements Replica {
   private readonly config: ResolvedAsyncConfig;
   private readonly log: ReplicatedLog;
   private store: RegisterStore;
+  private readonly keyGauge: KeyGauge;
   private role: 'primary' | 'backup' = 'backup';
   /** The newest epoch this node has seen anywhere (durable); as primary, its own. */
   private epoch = 0;
@@ -127,6 +129,7 @@ export class PrimaryBackup implements Replica {
   ) {
     this.config = resolveConfig(config);
     this.store = new RegisterStore(this.config.rememberUpdates);
+    this.keyGauge = new KeyGauge(env);
     this.log = new ReplicatedLog(env.storage);
     this.forwards = new Waits(this.config.forwardTimeoutMs);
     this.acks = new Waits(this.config.semiSyncTimeoutMs);
@@ -205,6 +208,7 @@ export class PrimaryBackup implements Replica {
   onTimer(tag: string): void {
     switch (tag) {
       case HEARTBEAT:
+        this.keyGauge.update(() => this.store.data.size);
         return this.onHeartbeat();
       case DETECT:
         return this.onDetect();

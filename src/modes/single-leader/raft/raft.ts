@@ -12,6 +12,7 @@ import {
 import type { PeerMessage } from '../../../core/messages/envelope';
 import { ShapeError } from '../../../core/messages/shape';
 import { committedIndex, majority, voteResult } from '../../../core/quorum';
+import { KeyGauge } from '../../shared/key-gauge';
 import { RegisterStore } from '../../shared/register-store';
 import type { RaftConfig } from './config';
 import { RaftLog, type Snapshot } from './log';
@@ -101,6 +102,7 @@ export class Raft implements Replica {
   private commit = 0;
   private applied = 0;
   private readonly store: RegisterStore;
+  private readonly keyGauge: KeyGauge;
 
   private readonly tickMs: number;
   private readonly heartbeatTicks: number;
@@ -159,6 +161,7 @@ export class Raft implements Replica {
   ) {
     this.log = new RaftLog(env.storage);
     this.store = new RegisterStore(config.rememberUpdates);
+    this.keyGauge = new KeyGauge(env);
     this.tickMs = Math.max(1, Math.floor(config.heartbeatIntervalMs / 2));
     this.heartbeatTicks = Math.max(1, Math.round(config.heartbeatIntervalMs / this.tickMs));
     this.electionTicks = Math.max(
@@ -191,6 +194,7 @@ export class Raft implements Replica {
     if (this.role === 'leader') this.tickLeader();
     else this.tickFollower();
     this.sweepForwarded();
+    this.keyGauge.update(() => this.store.data.size);
   }
 
   onClient(req: ClientRequest): void {
