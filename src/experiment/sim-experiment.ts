@@ -24,6 +24,8 @@ export interface SimExperimentOptions {
   readonly scenario?: Scenario;
   /** Sees every replica event as it happens, the ones the data keeps and the rest (metrics). */
   readonly onEvent?: (node: string, at: number, event: ReplicaEvent) => void;
+  /** Sees the simulation once built, e.g. to read its event count after the run (benches). */
+  readonly onSimulation?: (sim: Simulation) => void;
 }
 
 export function runSimExperiment(
@@ -50,6 +52,7 @@ export function runSimExperiment(
     },
     onMessage: (m) => sampler.add(m, nodes.has(m.from) && nodes.has(m.to)),
   });
+  options.onSimulation?.(sim);
   const warnings: string[] = [];
   driveWorkload(sim, topology, sim.random('workload'), {
     durationMs: options.durationMs,
