@@ -1,3 +1,4 @@
+import { oneLine } from '../core/one-line';
 import type { SourcePosition } from './position';
 
 /** One mistake in a topology file, located for a person: file:line:col: message. */
@@ -11,10 +12,11 @@ export function formatIssue(issue: TopologyIssue): string {
   return `${issue.file}:${issue.line}:${issue.col}: ${issue.message}`;
 }
 
-/** Issues in source order, each reported once. */
+/** Issues in source order, each reported once, each message on one line. */
 export function sortIssues(issues: readonly TopologyIssue[]): TopologyIssue[] {
   const seen = new Set<string>();
-  return [...issues]
+  return issues
+    .map((i) => ({ ...i, message: oneLine(i.message) }))
     .sort((a, b) => a.line - b.line || a.col - b.col)
     .filter((i) => {
       const key = formatIssue(i);

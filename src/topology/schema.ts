@@ -45,10 +45,20 @@ export function checkAgainst(
   return (
     (check.errors ?? [])
       // A missing mode is reported by `required`; the discriminator would say it again.
-      .filter(
-        (e) => !(e.keyword === 'discriminator' && (e.params as { error?: string }).error === 'tag'),
-      )
+      .filter((e) => !(isTagError(e) && !hasTag(e)))
       .map((e) => describe(e, data, whole))
+  );
+}
+
+function isTagError(e: ErrorObject): boolean {
+  return e.keyword === 'discriminator' && (e.params as { error?: string }).error === 'tag';
+}
+
+/** Whether the discriminated object has its tag at all (a tag of the wrong type is an error). */
+function hasTag(e: ErrorObject): boolean {
+  const tag = String((e.params as { tag?: unknown }).tag);
+  return (
+    typeof e.data === 'object' && e.data !== null && (e.data as object)[tag as never] !== undefined
   );
 }
 
@@ -81,6 +91,15 @@ function describe(error: ErrorObject, data: unknown, whole: string): SchemaProbl
       };
     }
     case 'discriminator': {
+      if (params.error === 'tag' && hasTag(error)) {
+        const tagPath = [...path, String(params.tag)];
+        const tag = (value as Record<string, unknown>)[String(params.tag)];
+        return {
+          path: tagPath,
+          at: 'value',
+          message: `${formatField(tagPath)} is ${show(tag)}, not a name (one of: ${oneOf([...MODES])})`,
+        };
+      }
       if (params.error === 'tag') {
         return {
           path,

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
+import { oneLine } from '../core/one-line';
 import type { TopologyIssue } from './issue';
 import { positionOf, type FieldPath, type SourcePosition } from './position';
 
@@ -61,10 +62,15 @@ export function parseYamlDocument(
   messages: YamlDocumentMessages,
 ): ParsedYaml {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false });
+  // logLevel 'error': yaml would print warnings (a mapping used as a key) to stderr.
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    logLevel: 'error',
+  });
   const at = (offset: number, message: string): ParsedYaml => {
     const { line, col } = lines.linePos(offset);
-    return { ok: false, issues: [{ file, line, col, message }] };
+    return { ok: false, issues: [{ file, line, col, message: oneLine(message) }] };
   };
   // An empty stream: yaml returns an EmptyStream, not a list.
   if (!Array.isArray(docs) || docs.length === 0) return at(0, messages.empty);

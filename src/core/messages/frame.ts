@@ -15,6 +15,7 @@
  * (RFC 6455 §7.4.1), as websockets/ws does for its own protocol errors.
  */
 import type { Json, JsonObject } from '../json';
+import { oneLine } from '../one-line';
 
 /** 1 MiB, the bound a frame may reach unless configured otherwise (ws defaults to 100 MiB). */
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -125,7 +126,7 @@ export function parseFrame(data: string | Uint8Array, limits: FrameLimits = {}):
   try {
     value = JSON.parse(text) as Json;
   } catch (e) {
-    return rejected('not-json', `frame is not JSON: ${(e as Error).message}`);
+    return rejected('not-json', `frame is not JSON: ${oneLine((e as Error).message)}`);
   }
   const problem = checkStructure(value, maxDepth);
   return problem ?? { ok: true, value };

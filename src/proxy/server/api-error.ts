@@ -30,7 +30,18 @@ export const ERR_INVALID_TOXIC_TYPE = new ApiError('invalid toxic type', 400);
 export const ERR_TOXIC_ALREADY_EXISTS = new ApiError('toxic already exists', 409);
 export const ERR_TOXIC_NOT_FOUND = new ApiError('toxic not found', 404);
 
-/** A listen or bind failure: upstream passes Go's net error through as a 500. */
-export function internalError(message: string): ApiError {
-  return new ApiError(message, 500);
+/**
+ * A listen address that is not one (no port, a bad port, an unknown host): upstream passes Go's
+ * net error through as a 500; here it is a 400, the client's mistake, in the same words.
+ */
+export function badListenAddress(message: string): ApiError {
+  return new ApiError(message, 400);
+}
+
+/**
+ * A well-formed address that cannot be bound now (in use, not this host's, privileged):
+ * upstream's 500; here a 409, the request conflicts with the host's state, in Go's words.
+ */
+export function bindConflict(message: string): ApiError {
+  return new ApiError(message, 409);
 }

@@ -1,4 +1,5 @@
 import { ERR_BAD_REQUEST_BODY, ApiError } from './api-error';
+import { oneLine } from '../../core/one-line';
 
 /**
  * Decoding request bodies the way upstream's `encoding/json` into Go structs does, so that the
@@ -20,7 +21,8 @@ export function parseBody(body: string): unknown {
   try {
     return JSON.parse(body) as unknown;
   } catch (err) {
-    throw ERR_BAD_REQUEST_BODY.with((err as Error).message);
+    // V8's wording echoes the body, newlines and all; the error body is read as one line.
+    throw ERR_BAD_REQUEST_BODY.with(oneLine((err as Error).message));
   }
 }
 

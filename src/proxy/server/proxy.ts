@@ -1,6 +1,6 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
-import { internalError } from './api-error';
+import { badListenAddress, bindConflict } from './api-error';
 import {
   AddressError,
   isWildcardHost,
@@ -91,7 +91,7 @@ export class Proxy {
     };
   }
 
-  /** Binds the listener; a failure is a 500 worded like Go's `net.Listen` error. */
+  /** Binds the listener; a failure is a 400 or 409 worded like Go's `net.Listen` error. */
   async start(): Promise<void> {
     if (this.enabled) return;
     let host: string;
@@ -100,7 +100,7 @@ export class Proxy {
       ({ host, port } = splitHostPort(this.listen));
       host = isWildcardHost(host) ? '::' : await resolveListenHost(host);
     } catch (err) {
-      if (err instanceof AddressError) throw internalError(`listen tcp: ${err.message}`);
+      if (err instanceof AddressError) throw badListenAddress(`listen tcp: ${err.message}`);
       throw err;
     }
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (c) =>
@@ -113,7 +113,7 @@ export class Proxy {
         throw err;
       });
     } catch (err) {
-      throw internalError(
+      throw bindConflict(
         listenErrorMessage(joinHostPort(host, port), err as NodeJS.ErrnoException),
       );
     }

@@ -354,24 +354,24 @@ describe('the error catalogue', () => {
     expect(JSON.parse(unchanged.body)).toMatchObject({ attributes: { rate: 10 } });
   });
 
-  it('500: listen and bind failures, worded as Go net errors', async () => {
+  it('400 for a malformed listen address, 409 for a bind failure, worded as Go net errors', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
       expectError(
         await call('POST', '/proxies', { name: 'x', listen: `127.0.0.1:${port}`, upstream }),
-        500,
+        409,
         `listen tcp 127.0.0.1:${port}: bind: address already in use`,
       );
       expectError(
         await call('POST', '/proxies', { name: 'x', listen: '127.0.0.1', upstream }),
-        500,
+        400,
         'listen tcp: address 127.0.0.1: missing port in address',
       );
       expectError(
         await call('POST', '/proxies', { name: 'x', listen: '127.0.0.1:99999', upstream }),
-        500,
+        400,
         'listen tcp: address 99999: invalid port',
       );
       // The failed creates left nothing behind; enabling onto a taken port fails the same way.
@@ -384,7 +384,7 @@ describe('the error catalogue', () => {
       });
       expectError(
         await call('POST', '/proxies/x', { enabled: true }),
-        500,
+        409,
         `listen tcp 127.0.0.1:${port}: bind: address already in use`,
       );
       expect(JSON.parse((await call('GET', '/proxies/x')).body)).toMatchObject({ enabled: false });
