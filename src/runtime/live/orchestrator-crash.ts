@@ -131,7 +131,12 @@ export async function crashRun(options: CrashRunOptions): Promise<CrashRun> {
   }
   if (second) {
     second.proc.kill('SIGINT');
-    const code = await Promise.race([second.exited, sleep(10_000).then(() => 'timeout')]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      second.exited,
+      new Promise<string>((resolve) => (timer = setTimeout(() => resolve('timeout'), 10_000))),
+    ]);
+    clearTimeout(timer);
     if (code !== 0 && restartFailure === undefined) {
       restartFailure = `the second geolab up did not stop cleanly on SIGINT (${String(code)})`;
     }

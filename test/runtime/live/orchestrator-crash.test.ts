@@ -19,7 +19,13 @@ describe('geolab up killed with SIGKILL', () => {
     for (let i = 0; i < 3; i++) {
       const dataDir = join(dir, `run-${i}`);
       mkdirSync(dataDir);
-      const run = await crashRun({ cli, topologyFile, dataDir, rng: rng.fork(`run-${i}`) });
+      const run = await crashRun({
+        cli,
+        topologyFile,
+        dataDir,
+        rng: rng.fork(`run-${i}`),
+        maxKillMs: 1500,
+      });
       expect(run).toMatchObject({ survivors: [], heldPorts: [] });
       expect(run.restartFailure).toBeUndefined();
     }
