@@ -6,6 +6,8 @@
  * receives is size-limited and validated (parseControl) before anything acts on it.
  */
 
+import { oneLine } from '../core/one-line';
+
 /** The most bytes a browser frame may have; bigger ones close the socket (1009). */
 export const MAX_CONTROL_FRAME_BYTES = 4096;
 
@@ -279,5 +281,6 @@ function unknownField(value: Fields, allowed: readonly string[]): string | undef
 }
 
 function bad(error: string): ParsedControl {
-  return { ok: false, error };
+  // Errors name the frame's own fields, which may hold a newline: keep them on one line.
+  return { ok: false, error: oneLine(error) };
 }

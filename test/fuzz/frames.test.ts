@@ -27,4 +27,16 @@ describe('frames and requests, fuzzed', () => {
       expect(r.error.message).toContain('\\n\\u0000');
     }
   });
+
+  it('names an unknown field holding a newline on one line (was two lines)', () => {
+    const r = decodeEnvelope('{"v":1,"from":"a","to":"b","type":"t","body":null,"\\n":1}');
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'bad-shape',
+        message:
+          'envelope.\\n: expected no such field (one of: v, from, to, type, body), got number 1',
+      },
+    });
+  });
 });

@@ -245,8 +245,9 @@ export function applyMutations(seed: unknown, mutations: readonly Mutation[]): u
     const [node, key] = all[m.at % all.length];
     const record = node as Record<string | number, unknown>;
     switch (m.kind) {
+      // Copies: fast-check hands out the same [] or {} again, and sharing one makes cycles.
       case 'set':
-        record[key] = m.value;
+        record[key] = structuredClone(m.value);
         break;
       case 'delete':
         if (Array.isArray(node)) node.splice(key as number, 1);
@@ -256,8 +257,8 @@ export function applyMutations(seed: unknown, mutations: readonly Mutation[]): u
         const targets = containers(root as unknown as Tree).filter((t) => t !== (root as unknown));
         if (targets.length === 0) break;
         const target = targets[m.at % targets.length];
-        if (Array.isArray(target)) target.push(m.value);
-        else target[m.name] = m.value;
+        if (Array.isArray(target)) target.push(structuredClone(m.value));
+        else target[m.name] = structuredClone(m.value);
         break;
       }
       case 'typo': {

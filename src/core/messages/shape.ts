@@ -6,6 +6,7 @@
  */
 import { isJsonObject, type Json, type JsonObject } from '../json';
 import { rejected, type Decoded } from './frame';
+import { oneLine } from '../one-line';
 
 export class ShapeError extends Error {
   constructor(
@@ -13,7 +14,8 @@ export class ShapeError extends Error {
     readonly expected: string,
     actual: Json | undefined,
   ) {
-    super(`${path}: expected ${expected}, got ${describe(actual)}`);
+    // The path holds the frame's own field names, which may hold a newline.
+    super(oneLine(`${path}: expected ${expected}, got ${describe(actual)}`));
     this.name = 'ShapeError';
   }
 }

@@ -13,6 +13,19 @@ export type EdnLayout = 'vector' | 'lines';
 const NS_PER_MS = 1e6;
 
 /**
+ * `value` as EDN for a message. The reader takes 1e999 as Infinity, as Clojure's does, and the
+ * printer has no literal for it: say so rather than throw.
+ */
+function quote(value: Edn): string {
+  try {
+    return printEdn(value);
+  } catch (e) {
+    if (e instanceof RangeError) return 'a value holding a number out of range (such as 1e999)';
+    throw e;
+  }
+}
+
+/**
  * Reads a Jepsen history in EDN: a vector or list of op maps (Knossos' `data/`), or one map per
  * line (Porcupine's `test_data/kv`). Extra keys are ignored, as Jepsen allows.
  *
@@ -33,10 +46,7 @@ export function parseEdnHistory(text: string): ParsedHistory {
   }
   const events = maps.map(({ value, line }) => {
     if (!(value instanceof EdnMap)) {
-      throw new HistoryError(
-        line,
-        `expected an op map {:process …, :type …}, not ${printEdn(value)}`,
-      );
+      throw new HistoryError(line, `expected an op map {:process …, :type …}, not ${quote(value)}`);
     }
     return { map: value, line, ...eventFromMap(value, line) };
   });
@@ -68,7 +78,7 @@ function eventFromMap(m: EdnMap, line: number): { op: HistoryOp; ns: number | un
   }
   const type = field('type');
   if (!(type instanceof Keyword) || !(OP_TYPES as readonly string[]).includes(type.name)) {
-    fail(`unknown op type ${printEdn(type)} (expected ${OP_TYPES.map((t) => ':' + t).join(', ')})`);
+    fail(`unknown op type ${quote(type)} (expected ${OP_TYPES.map((t) => ':' + t).join(', ')})`);
   }
   const f = field('f');
   if (!(f instanceof Keyword) && typeof f !== 'string') fail(`:f must be a keyword such as :read`);
