@@ -4,6 +4,7 @@ import type { ReplicaEvent } from '../../core/events';
 import type { NodeId } from '../../core/ids';
 import type { Topology } from '../../topology';
 import { replicaMaker } from '../modes';
+import { EventBatcher } from './event-batcher';
 import { FileStorage } from './file-storage';
 import { LiveNode } from './live-node';
 import { ProxyAddresses } from './proxy-addresses';
@@ -28,6 +29,9 @@ const REPORTED: ReadonlySet<ReplicaEvent['kind']> = new Set([
   'metric',
 ] as const);
 
+/** How often coalesced commit and metric events go to the orchestrator (event-batcher.ts). */
+const EVENT_FLUSH_MS = 250;
+
 export interface NodeProcessOptions {
   readonly topology: Topology;
   readonly node: NodeId;
@@ -45,6 +49,8 @@ export async function runNodeProcess(options: NodeProcessOptions): Promise<void>
     process.stdout.write(`${JSON.stringify({ ...line, node })}\n`);
   const log = (message: string) => process.stderr.write(`[${node}] ${message}\n`);
 
+  const events = new EventBatcher((event) => say({ kind: 'event', event }));
+  setInterval(() => events.flush(), EVENT_FLUSH_MS).unref();
   mkdirSync(options.dataDir, { recursive: true });
   const storage = FileStorage.open(options.dataDir);
   const peers = topology.nodes.map((n) => n.id as NodeId).filter((id) => id !== node);
@@ -60,7 +66,7 @@ export async function runNodeProcess(options: NodeProcessOptions): Promise<void>
     log,
     onLinked: () => say({ kind: 'linked' }),
     onEvent: (ev) => {
-      if (REPORTED.has(ev.kind)) say({ kind: 'event', event: ev });
+      if (REPORTED.has(ev.kind)) events.add(ev);
     },
   });
   const port = await live.start();
