@@ -12,9 +12,9 @@ import type { FaultWindow, Scenario } from '../faults/types';
 import type { ReplicaEvent } from '../core/events';
 import { Cluster } from '../runtime/live/cluster';
 import { LeadershipWatch } from '../runtime/live/leadership-watch';
-import { LiveFaultTarget } from '../runtime/live/live-target';
+import type { LiveFaultTarget } from '../runtime/live/live-target';
 import { readEveryKey, runLiveWorkload } from '../runtime/live/live-workload';
-import { settledLeader } from '../runtime/live/raft-failover';
+import { faultTargetFor, waitUntilServing } from '../runtime/live/serving';
 import { modeIdOf, type Topology } from '../topology';
 import type { HistoryOp } from '../workload/history';
 import { keepEvent, type ExperimentData, type StampedEvent } from './data';
@@ -82,39 +82,12 @@ export async function runLiveExperiment(
   process.once('SIGTERM', stop);
   try {
     await cluster.start();
-    const r = topology.replication;
-    if (r.mode === 'single-leader' && r.protocol === 'raft') {
-      // Raft transfers leadership to leaderRegion: start once it is there.
-      await settledLeader(cluster, watch, topology, 20_000);
-    } else if (r.mode === 'single-leader') {
-      // Primary-backup: start once every replica follows one primary.
-      await watch.waitFor(
-        () => {
-          const running = ids.filter((id) => cluster.isRunning(id));
-          const agreed = watch.agreedLeader(running);
-          return agreed !== undefined && watch.view(agreed)?.role === 'primary'
-            ? agreed
-            : undefined;
-        },
-        20_000,
-        'one primary followed by every running replica',
-        20,
-      );
-    }
+    await waitUntilServing(cluster, watch, topology);
     const warnings: string[] = [];
     origin = performance.now();
     const runOrigin = origin;
-    const live = new LiveFaultTarget(cluster, topology, {
-      warn: (m) => warnings.push(m),
-      clock: () => performance.now(),
-    });
+    const live = faultTargetFor(cluster, topology, watch, (m) => warnings.push(m));
     target = live;
-    // The target joins a running cluster: tell it who leads, as its events would have.
-    for (const id of ids) {
-      const view = watch.view(id);
-      if (view?.role !== undefined)
-        live.observe(id, { kind: 'role', role: view.role, term: view.term });
-    }
     options.onLive?.({ cluster, target: live, origin: runOrigin, watch });
     const scheduler: Scheduler = {
       at: (ms, action) => {

@@ -1,4 +1,4 @@
-import type { Rng } from '../core/random';
+import { Rng } from '../core/random';
 import { scheduleNemesis } from './nemesis';
 import { UnsupportedFault, type FaultHandle, type FaultTarget, type Scheduler } from './target';
 import type { FaultAction, FaultWindow, GroupRef, LinkRef, Scenario, ScenarioStep } from './types';
@@ -24,9 +24,10 @@ export function playScenario(
   const windows: FaultWindow[] = [];
   const player = new Player(target, scheduler, windows, options.warn ?? (() => undefined));
   for (const step of scenario.steps) scheduler.at(step.atMs, () => player.start(step));
-  if (scenario.nemesis && options.rng) {
-    for (const w of scheduleNemesis(target, scheduler, options.rng, scenario.nemesis))
-      windows.push(w);
+  if (scenario.nemesis) {
+    // Live runs used to pass no stream and so played no nemesis at all (found by the soak).
+    const rng = options.rng ?? new Rng(`nemesis:${scenario.nemesis.seed}`);
+    for (const w of scheduleNemesis(target, scheduler, rng, scenario.nemesis)) windows.push(w);
   }
   return windows;
 }

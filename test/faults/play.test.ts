@@ -22,7 +22,7 @@ function scenario(name: string, t: Topology): Scenario {
   return r.scenario;
 }
 
-function run(s: Scenario, t: Topology, untilMs: number) {
+function run(s: Scenario, t: Topology, untilMs: number, own = true) {
   const roles = new RoleBook();
   const leaders: string[] = [];
   const sim = new Simulation({
@@ -39,7 +39,7 @@ function run(s: Scenario, t: Topology, untilMs: number) {
   const warnings: string[] = [];
   driveWorkload(sim, t, sim.random('workload'), { durationMs: untilMs - 2000 });
   const windows = playScenario(s, target, sim, {
-    rng: sim.random('nemesis'),
+    rng: own ? sim.random('nemesis') : undefined,
     warn: (m) => warnings.push(m),
   });
   sim.runUntil(untilMs);
@@ -102,6 +102,18 @@ describe('playing scenarios in the simulator', () => {
     expect(a.windows.length).toBeGreaterThan(10);
     expect(a.windows).toEqual(b.windows);
     expect(a.sim.historyHash()).toBe(b.sim.historyHash());
+  });
+
+  it('plays the nemesis from its own seed when the caller gives no stream (live runs)', () => {
+    // Regression: `geolab run --scenario toxics/random-nemesis.yaml` played no fault at all,
+    // because the live runner passed no stream and the nemesis needed one.
+    const t = threeRegions();
+    const s = scenario('random-nemesis', t);
+    const a = run(s, t, 60_000, false);
+    expect(a.windows.length).toBeGreaterThan(10);
+    expect(a.windows.map((w) => w.startMs)).toEqual(
+      run(s, t, 60_000, false).windows.map((w) => w.startMs),
+    );
   });
 
   it('skips a leader step when nothing leads, with a warning', () => {

@@ -45,6 +45,14 @@ export interface LiveWorkloadOptions {
   readonly origin?: number;
   /** Called with every history record as it is appended (progress bars, live charts). */
   readonly onRecord?: (op: HistoryOp) => void;
+  /**
+   * Start a fresh key space every this many ms (`k3` in the fourth window is `w3:k3`), as
+   * Jepsen's independent keys do: each key's history then ends with its window, so a long run
+   * can be checked one bounded window at a time. Default: never.
+   */
+  readonly keyWindowMs?: number;
+  /** Keep the history and return it (default); false for long runs that stream `onRecord`. */
+  readonly retain?: boolean;
 }
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -130,17 +138,20 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   const workload: Workload = { ...topology.workload, ...options.workload };
   const generator = new OpGenerator(workload);
   const prefix = options.keyPrefix ?? '';
+  const windowMs = options.keyWindowMs;
   const nextOp = (stream: Rng): Op => {
     const op = generator.next(stream);
-    return prefix === '' ? op : { ...op, key: `${prefix}${op.key}` };
+    const window = windowMs === undefined ? '' : keyWindowPrefix(Math.floor(now() / windowMs));
+    return prefix === '' && window === '' ? op : { ...op, key: `${prefix}${window}${op.key}` };
   };
   const rng = new Rng(options.seed ?? 1);
   const history: HistoryOp[] = [];
+  const retain = options.retain ?? true;
   const started = options.origin ?? performance.now();
   const now = () => Math.round((performance.now() - started) * 1000) / 1000;
   const end = options.durationMs;
   const append = (op: HistoryOp): void => {
-    history.push(op);
+    if (retain) history.push(op);
     options.onRecord?.(op);
   };
   let nextProcess = 0;
@@ -223,6 +234,17 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   for (const link of links) link.close();
   // Records were appended in completion order of the event loop, which is time order.
   return history;
+}
+
+/** The prefix of keys drawn in key window `n` (see `keyWindowMs`). */
+export function keyWindowPrefix(n: number): string {
+  return `w${n}:`;
+}
+
+/** The key window a key was drawn in, or undefined for a key without a window prefix. */
+export function keyWindowOf(key: string): number | undefined {
+  const match = /^w(\d+):/.exec(key);
+  return match === null ? undefined : Number(match[1]);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Rng } from '../../core/random';
+import { alive, portFree } from './process-check';
 
 /**
  * Crash safety of `geolab up` itself: start it, write keys through a client proxy, `kill -9`
@@ -239,33 +239,6 @@ export function leftover(dataDir: string): string[] {
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
-}
-
-/**
- * Whether `pid` still runs. A child whose parent was killed is reaped by init, which here
- * (a container's PID 1) can take a second or two: an exited process waiting to be reaped
- * (a zombie, state Z) holds no port or file and counts as gone.
- */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\S+ \(.*\) [ZX]/s.test(stat);
-  } catch {
-    return true; // no /proc: trust kill(0)
-  }
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
