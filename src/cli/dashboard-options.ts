@@ -21,16 +21,35 @@ export function addDashboardOptions(command: Command, withSwitch = true): Comman
   if (withSwitch) command.option('--dashboard', 'serve the live dashboard while it runs');
   return command
     .option('--port <n>', 'dashboard port (default: the topology’s dashboard.port; 0 picks one)')
-    .option('--host <host>', 'dashboard address to bind (default 127.0.0.1)')
-    .option('--token <token>', 'secret every dashboard control must carry (required off loopback)');
+    .option(
+      '--host <host>',
+      'dashboard address to bind (default: the topology’s dashboard.host, 127.0.0.1)',
+    )
+    .option(
+      '--token <token>',
+      `secret every dashboard control must carry (required off loopback; default $${TOKEN_ENV})`,
+    );
 }
 
-export function dashboardSettings(topology: Topology, flags: DashboardFlags): DashboardSettings {
-  const host = flags.host ?? '127.0.0.1';
-  const token = flags.token === undefined || flags.token === '' ? undefined : flags.token;
+/**
+ * Where the token may come from instead of --token: a command line is world-readable on Linux
+ * (`ps`, /proc/PID/cmdline), a process's environment only to its user (/proc/PID/environ).
+ */
+export const TOKEN_ENV = 'GEOLAB_DASHBOARD_TOKEN';
+
+export function dashboardSettings(
+  topology: Topology,
+  flags: DashboardFlags,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): DashboardSettings {
+  // The topology's dashboard.host (default 127.0.0.1) unless --host says otherwise.
+  const host = flags.host ?? topology.dashboard.host;
+  const given = flags.token ?? env[TOKEN_ENV];
+  const token = given === undefined || given === '' ? undefined : given;
   if (!isLoopback(host) && token === undefined) {
+    const from = flags.host === undefined ? `${topology.file}: dashboard.host` : '--host';
     throw new InputError(
-      `--host ${host}: binding anything but loopback needs --token T (every control must carry it)`,
+      `${from} ${host}: binding anything but loopback needs --token T or $${TOKEN_ENV} (every control must carry it)`,
     );
   }
   let port = topology.dashboard.port;

@@ -4,6 +4,7 @@ import { ModeUnavailableError, replicaMaker } from '../runtime/modes';
 import { addDashboardOptions, dashboardSettings, type DashboardFlags } from './dashboard-options';
 import { InputError } from './errors';
 import { serveLiveDashboard } from './live-dashboard';
+import { exposureWarnings, printWarnings } from '../runtime/live/exposure';
 import { loadTopologyOrExit } from './load-topology';
 
 /** The three-region topology the stories play on, shipped with geolab. */
@@ -44,6 +45,10 @@ export function demoCommand(): Command {
         }
         throw err;
       }
+      const toxiproxyUrl =
+        options.toxiproxy ??
+        (topology.toxiproxy.url === 'embedded' ? undefined : topology.toxiproxy.url);
+      printWarnings(exposureWarnings(topology, toxiproxyUrl !== undefined));
       const dataDir = join(
         'runs',
         `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`,
@@ -53,9 +58,7 @@ export function demoCommand(): Command {
         topology,
         topologyFile: options.topology,
         mode: options.mode,
-        toxiproxyUrl:
-          options.toxiproxy ??
-          (topology.toxiproxy.url === 'embedded' ? undefined : topology.toxiproxy.url),
+        toxiproxyUrl,
         dataDir,
         log: (m) => process.stderr.write(`${m}\n`),
         server,

@@ -11,6 +11,7 @@ import { modeIdOf } from '../topology';
 import type { HistoryOp } from '../workload/history';
 import { LiveSession } from '../dashboard/live-session';
 import type { Cluster } from '../runtime/live/cluster';
+import { exposureWarnings, printWarnings } from '../runtime/live/exposure';
 import { dashboardMetrics } from './dashboard-metrics';
 import { startDashboardServer, type DashboardServer } from '../dashboard/server';
 import {
@@ -78,12 +79,14 @@ export function runCommand(): Command {
     let traffic: (() => ReturnType<Cluster['proxyTraffic']>) | undefined;
     const metrics = dashboard && dashboardMetrics({ topology, traffic: () => traffic?.() });
     let server: Promise<DashboardServer | undefined> = Promise.resolve(undefined);
+    const toxiproxyUrl =
+      flags.toxiproxy ??
+      (topology.toxiproxy.url === 'embedded' ? undefined : topology.toxiproxy.url);
+    printWarnings(exposureWarnings(topology, toxiproxyUrl !== undefined));
     const started = runLiveExperiment(topology, {
       topologyFile: file,
       mode: flags.mode,
-      toxiproxyUrl:
-        flags.toxiproxy ??
-        (topology.toxiproxy.url === 'embedded' ? undefined : topology.toxiproxy.url),
+      toxiproxyUrl,
       dataDir: join(dir, 'data'),
       durationMs: settings.durationMs,
       rate: settings.rate,

@@ -4,6 +4,7 @@ import { ApiError } from '../proxy/server/api-error';
 import type { ProxyConfig, ToxiproxyServer } from '../proxy/server';
 import { startToxiproxyServer, TOXIPROXY_API_VERSION } from '../proxy/server';
 import { decodePopulate } from '../proxy/server/proxy-body';
+import { printWarnings, toxiproxyApiWarning } from '../runtime/live/exposure';
 import { EXIT_OK, InputError } from './errors';
 
 interface ToxiproxyOptions {
@@ -73,6 +74,8 @@ export function toxiproxyCommand(): Command {
     .action(async (options: ToxiproxyOptions) => {
       const port = parsePort(options.port);
       const proxies = options.config === undefined ? [] : await readConfig(options.config);
+      // No token here: Toxiproxy clients send none, so off loopback is allowed, and said.
+      printWarnings([toxiproxyApiWarning(options.host)].filter((w) => w !== undefined));
       let server: ToxiproxyServer;
       try {
         server = await startToxiproxyServer({ host: options.host, port, proxies });

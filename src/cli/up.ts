@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { Cluster } from '../runtime/live/cluster';
+import { exposureWarnings, printWarnings } from '../runtime/live/exposure';
 import { ModeUnavailableError, replicaMaker } from '../runtime/modes';
 import { describeReplication } from '../topology/summary';
 import { addDashboardOptions, requestedDashboard, type DashboardFlags } from './dashboard-options';
@@ -40,6 +41,7 @@ export function upCommand(): Command {
       const url =
         options.toxiproxy ??
         (topology.toxiproxy.url === 'embedded' ? undefined : topology.toxiproxy.url);
+      printWarnings(exposureWarnings(topology, url !== undefined));
       const dataDir =
         options.data ?? join('runs', new Date().toISOString().replace(/[:.]/g, '-'), 'data');
       const log = (message: string) => process.stderr.write(`${message}\n`);

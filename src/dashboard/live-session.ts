@@ -38,6 +38,8 @@ const WINDOW_MS = 5000;
 const POLL_MS = 1000;
 /** A round-trip sample older than this is not "measured now" (a cut link has none). */
 const FRESH_MS = 3000;
+/** The largest replica /status body read: some 20 KiB at 108 replicas. */
+const MAX_REPLICA_JSON_BYTES = 1024 * 1024;
 
 /**
  * A live cluster on the dashboard: roles and leaders from the replicas' events, per-region
@@ -276,7 +278,11 @@ function getJson(host: string, port: number, path: string): Promise<unknown> {
     const req = get({ host, port, path, timeout: 800 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
+      res.on('data', (chunk: string) => {
+        body += chunk;
+        // A replica's status is some KiB; more is not one, and is not read.
+        if (body.length > MAX_REPLICA_JSON_BYTES) req.destroy();
+      });
       res.on('end', () => {
         try {
           resolve(JSON.parse(body));

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '../core/loopback';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -19,12 +19,13 @@ import { ControlError, type DashboardSession } from './session';
  * recent events, then a `state` every 500 ms and each event as it happens; `control` frames
  * answered by `ack`s), `POST /api/control` for scripts, and `GET /metrics` when given.
  *
- * Security (issue 10): it binds 127.0.0.1 unless told otherwise, and anything but loopback
- * needs a token, which every control then carries (`?token=` on the WebSocket URL,
- * `Authorization: Bearer` or `?token=` on HTTP; compared in constant time). A WebSocket or
- * control call from a page of another origin is refused (403), so a web page the user
- * happens to visit cannot drive the cluster; frames are size-limited (ws `maxPayload`) and
- * validated by parseControl, and a bad one is answered, never fatal.
+ * Security (issues 10 and 11): it binds 127.0.0.1 unless told otherwise, and anything but
+ * loopback needs a token, which every control, `/api/state` and `/metrics` then carry
+ * (`?token=` on the WebSocket URL, `Authorization: Bearer` or `?token=` on HTTP; compared in
+ * constant time). A WebSocket or control call from a page of another origin is refused
+ * (403), so a web page the user happens to visit cannot drive the cluster; frames are
+ * size-limited (ws `maxPayload`) and validated by parseControl, and a bad one is answered,
+ * never fatal.
  */
 export interface DashboardServerOptions {
   readonly session: DashboardSession;
@@ -63,10 +64,7 @@ const PAGES: Readonly<Record<string, { file: string; type: string }>> = {
 };
 
 export function isLoopback(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '');
-  if (h === 'localhost') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  return h === '::1';
+  return isLoopbackHost(host);
 }
 
 export async function startDashboardServer(
@@ -102,6 +100,9 @@ export async function startDashboardServer(
     }
     if (url.pathname === '/metrics') {
       if (!options.metrics) return send(res, 404, 'text/plain', 'no metrics in this run\n');
+      // Read-only, but it names every node and region: off loopback, only for the token's
+      // holder (Prometheus sends it with `authorization: {credentials: T}` in scrape_config).
+      if (!authorized(req, url)) return send(res, 401, 'text/plain', 'token missing or wrong\n');
       const m = await options.metrics();
       return send(res, 200, m.contentType, m.body);
     }

@@ -56,7 +56,7 @@ function checkWs(): Promise<LibraryCheck> {
     'ws',
     () =>
       new Promise<string>((resolve, reject) => {
-        const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+        const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 });
         server.on('error', reject);
         server.on('connection', (socket) => socket.on('message', (data) => socket.send(data)));
         server.on('listening', () => {

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
-import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { Fabric } from '../../proxy/fabric';
 import { clientEndpointName, dialAddress, proxyName } from '../../proxy/links';
 import { startToxiproxyServer, type ProxyTraffic, type ToxiproxyServer } from '../../proxy/server';
 import type { Topology } from '../../topology';
+import { onBoundedLines } from './bounded-lines';
 
 /**
  * The live orchestrator behind `geolab up`: the Toxiproxy (embedded unless a URL is given),
@@ -53,6 +53,14 @@ interface Child {
 
 /** The built CLI: from dist/runtime/live, or from src/runtime/live when run under ts-jest. */
 const CLI = join(__dirname, '..', '..', '..', 'dist', 'cli', 'main.js');
+/**
+ * The longest line a replica may write on stdout or stderr: its reports (`listening`,
+ * `linked`, events) and log lines are far shorter, and a client value it might quote is at
+ * most one frame (DEFAULT_MAX_FRAME_BYTES, 1 MiB), twice that once JSON-escaped.
+ */
+export const MAX_CHILD_LINE_BYTES = 4 * 1024 * 1024;
+/** A replica's GET /status: per peer a link and an RTT, some 20 KiB at 108 replicas. */
+const MAX_STATUS_BYTES = 1024 * 1024;
 
 export class Cluster {
   private toxiproxy: ToxiproxyServer | undefined;
@@ -215,7 +223,16 @@ export class Cluster {
     const exit = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     const child: Child = { id, process: proc, exit, linked: false, exited: false, killed: false };
     this.children.set(id, child);
-    createInterface({ input: proc.stderr }).on('line', (line) => this.options.log(line));
+    const overlong = (what: string) => (bytes: number) =>
+      this.options.log(
+        `[${id}] dropped a ${what} line of ${bytes} bytes (the limit is ${MAX_CHILD_LINE_BYTES})`,
+      );
+    onBoundedLines(
+      proc.stderr,
+      MAX_CHILD_LINE_BYTES,
+      (line) => this.options.log(line),
+      overlong('stderr'),
+    );
     return new Promise((resolve, reject) => {
       proc.on('exit', (code, signal) => {
         child.exited = true;
@@ -233,23 +250,28 @@ export class Cluster {
           this.options.log(`replica ${id} exited (${how})`);
         }
       });
-      createInterface({ input: proc.stdout }).on('line', (line) => {
-        let msg: { kind?: string; port?: number; event?: unknown };
-        try {
-          msg = JSON.parse(line) as typeof msg;
-        } catch {
-          this.options.log(`[${id}] ${line}`);
-          return;
-        }
-        if (msg.kind === 'listening' && typeof msg.port === 'number') {
-          child.port = msg.port;
-          resolve();
-        } else if (msg.kind === 'linked') {
-          child.linked = true;
-        } else if (msg.kind === 'event') {
-          this.options.onEvent?.(id, msg.event);
-        }
-      });
+      onBoundedLines(
+        proc.stdout,
+        MAX_CHILD_LINE_BYTES,
+        (line) => {
+          let msg: { kind?: string; port?: number; event?: unknown };
+          try {
+            msg = JSON.parse(line) as typeof msg;
+          } catch {
+            this.options.log(`[${id}] ${line}`);
+            return;
+          }
+          if (msg.kind === 'listening' && typeof msg.port === 'number') {
+            child.port = msg.port;
+            resolve();
+          } else if (msg.kind === 'linked') {
+            child.linked = true;
+          } else if (msg.kind === 'event') {
+            this.options.onEvent?.(id, msg.event);
+          }
+        },
+        overlong('stdout'),
+      );
     });
   }
 
@@ -302,7 +324,11 @@ export class Cluster {
       const req = get({ host, port: peer.port, path: '/status', timeout: 1000 }, (res) => {
         let body = '';
         res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
+        res.on('data', (chunk: string) => {
+          body += chunk;
+          // A status is a few hundred bytes; more is not a replica's, and is not read.
+          if (body.length > MAX_STATUS_BYTES) req.destroy();
+        });
         res.on('end', () => {
           try {
             const status = JSON.parse(body) as { links?: Record<string, { open?: unknown }> };

@@ -118,23 +118,31 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** Read a request body up to `limit` bytes; undefined when it is larger. */
+/**
+ * Read a request body up to `limit` bytes; undefined when it is larger. A body declared
+ * larger is not read at all; one that streams past the limit is read on and dropped, not
+ * kept, so that the caller's 413 reaches the client (destroying the request would reset the
+ * connection before the answer is written).
+ */
 export function readBody(
   req: IncomingMessage,
   limit = MAX_HTTP_BODY_BYTES,
 ): Promise<string | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
+        req.off('data', onData);
+        req.resume();
         resolve(undefined);
-        req.destroy();
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', () => resolve(undefined));
   });

@@ -15,6 +15,7 @@ import {
   encodeClientFrame,
   requestFrame,
 } from '../../core/messages/client-frame';
+import { DEFAULT_MAX_FRAME_BYTES } from '../../core/messages/frame';
 import { Rng } from '../../core/random';
 import type { Topology, Workload } from '../../topology';
 import { OpGenerator } from '../../workload/generator';
@@ -106,6 +107,8 @@ class ClientLink {
 
   private async dial(): Promise<boolean> {
     const socket = new WebSocket(`ws://${this.at.host}:${this.at.port}/client`, {
+      // A frame decodeReplicaFrame would refuse anyway is not buffered first (ws: 100 MiB).
+      maxPayload: DEFAULT_MAX_FRAME_BYTES + 1024,
       perMessageDeflate: false,
       handshakeTimeout: CONNECT_TIMEOUT_MS,
     });

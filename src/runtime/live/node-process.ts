@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { ReplicaEvent } from '../../core/events';
 import type { NodeId } from '../../core/ids';
 import type { Topology } from '../../topology';
 import { replicaMaker } from '../modes';
+import { onBoundedLines } from './bounded-lines';
 import { EventBatcher } from './event-batcher';
 import { FileStorage } from './file-storage';
 import { LiveNode } from './live-node';
@@ -31,6 +31,8 @@ const REPORTED: ReadonlySet<ReplicaEvent['kind']> = new Set([
 
 /** How often coalesced commit and metric events go to the orchestrator (event-batcher.ts). */
 const EVENT_FLUSH_MS = 250;
+/** The orchestrator's control lines (`{"kind":"skew-clock","ms":N}`) are tens of bytes. */
+export const MAX_CONTROL_LINE_BYTES = 64 * 1024;
 
 export interface NodeProcessOptions {
   readonly topology: Topology;
@@ -87,21 +89,27 @@ export async function runNodeProcess(options: NodeProcessOptions): Promise<void>
   if (options.exitWithStdin) {
     process.stdin.on('end', () => void stop());
     process.stdin.on('error', () => void stop());
-    createInterface({ input: process.stdin }).on('line', (line) => {
-      let msg: { kind?: unknown; ms?: unknown };
-      try {
-        msg = JSON.parse(line) as typeof msg;
-      } catch {
-        log(`ignored a control line that is not JSON: ${line.slice(0, 80)}`);
-        return;
-      }
-      if (msg.kind === 'skew-clock' && typeof msg.ms === 'number' && Number.isFinite(msg.ms)) {
-        live.skewClock(msg.ms);
-        say({ kind: 'clock-skewed', ms: msg.ms });
-      } else {
-        log(`ignored an unknown control message: ${line.slice(0, 80)}`);
-      }
-    });
+    onBoundedLines(
+      process.stdin,
+      MAX_CONTROL_LINE_BYTES,
+      (line) => {
+        let msg: { kind?: unknown; ms?: unknown };
+        try {
+          msg = JSON.parse(line) as typeof msg;
+        } catch {
+          log(`ignored a control line that is not JSON: ${line.slice(0, 80)}`);
+          return;
+        }
+        if (msg.kind === 'skew-clock' && typeof msg.ms === 'number' && Number.isFinite(msg.ms)) {
+          live.skewClock(msg.ms);
+          say({ kind: 'clock-skewed', ms: msg.ms });
+        } else {
+          log(`ignored an unknown control message: ${line.slice(0, 80)}`);
+        }
+      },
+      (bytes) =>
+        log(`ignored a control line of ${bytes} bytes (the limit is ${MAX_CONTROL_LINE_BYTES})`),
+    );
     process.stdin.resume();
   }
 }
