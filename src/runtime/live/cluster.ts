@@ -219,7 +219,14 @@ export class Cluster {
       '--exit-with-stdin',
       ...(this.options.mode ? ['--mode', this.options.mode] : []),
     ];
-    const proc = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    // GEOLAB_REPLICA_NODE_ARGS: node flags for the replicas alone, e.g. `--cpu-prof
+    // --cpu-prof-dir=/tmp/prof` to profile them (node refuses --cpu-prof in NODE_OPTIONS).
+    const nodeArgs = (process.env.GEOLAB_REPLICA_NODE_ARGS ?? '')
+      .split(' ')
+      .filter((a) => a !== '');
+    const proc = spawn(process.execPath, [...nodeArgs, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const exit = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     const child: Child = { id, process: proc, exit, linked: false, exited: false, killed: false };
     this.children.set(id, child);

@@ -22,6 +22,7 @@ import { info, type ClientRequest, type ClientResult } from '../../core/messages
 import { decodeEnvelope, encodeEnvelope, envelope } from '../../core/messages/envelope';
 import { closeCode, DEFAULT_MAX_FRAME_BYTES } from '../../core/messages/frame';
 import { withRttProbe, type RttProbe } from '../../core/rtt/rtt-probe';
+import { GroupCommit } from './group-commit';
 import type { DurableStorage } from '../../core/storage/durable-storage';
 import type { Topology } from '../../topology';
 import type { ReplicaMaker } from '../modes';
@@ -77,6 +78,11 @@ export class LiveNode {
   private leader: string | null = null;
   private rejectedFrames = 0;
   private closed = false;
+  /** One fsync per event-loop turn; outputs after a sync wait for it (group-commit.ts). */
+  private readonly commit = new GroupCommit(
+    () => this.syncNow(),
+    (flush) => setImmediate(flush),
+  );
 
   constructor(private readonly options: LiveNodeOptions) {
     const { topology, node } = options;
@@ -177,9 +183,10 @@ export class LiveNode {
     return {
       self: node,
       now: () => this.now(),
-      send: (to, msg) => {
-        if (!this.closed) this.links.send(to, encodeEnvelope(envelope(node, to, msg)));
-      },
+      send: (to, msg) =>
+        this.commit.output(() => {
+          if (!this.closed) this.links.send(to, encodeEnvelope(envelope(node, to, msg)));
+        }),
       setTimer: (afterMs, tag) => {
         const id = asTimerId(this.nextTimer++);
         if (this.closed) return id;
@@ -200,30 +207,37 @@ export class LiveNode {
         if (t) clearTimeout(t);
         this.timers.delete(id);
       },
-      reply: (id, result) => this.reply(id, result),
+      reply: (id, result) => this.commit.output(() => this.reply(id, result)),
       storage: this.durable(storage),
       random: Math.random,
       emit: (ev) => this.onEvent(ev),
     };
   }
 
-  /** The storage as the mode sees it: an I/O failure stops the process (fail-stop, as etcd). */
+  /**
+   * The storage as the mode sees it: `sync()` asks for the turn's group commit (the outputs
+   * after it wait for the fsync), and an I/O failure stops the process (fail-stop, as etcd).
+   */
   private durable(storage: DurableStorage): DurableStorage {
-    const log = this.options.log;
+    const commit = this.commit;
     return new Proxy(storage, {
       get(target, prop, receiver) {
         const value: unknown = Reflect.get(target, prop, receiver);
         if (prop !== 'sync' || typeof value !== 'function') return value;
-        return () => {
-          try {
-            (value as () => void).call(target);
-          } catch (err) {
-            log(`storage failed, stopping: ${(err as Error).message}`);
-            process.exit(74); // EX_IOERR: a replica that cannot keep its promises must not go on
-          }
-        };
+        return () => commit.requestSync();
       },
     });
+  }
+
+  /** The group commit's one real sync. */
+  private syncNow(): void {
+    if (this.closed) return;
+    try {
+      this.options.storage.sync();
+    } catch (err) {
+      this.options.log(`storage failed, stopping: ${(err as Error).message}`);
+      process.exit(74); // EX_IOERR: a replica that cannot keep its promises must not go on
+    }
   }
 
   private onEvent(ev: ReplicaEvent): void {
