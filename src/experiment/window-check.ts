@@ -3,9 +3,10 @@
  * file: for soaks, whose history does not fit a single search. The workload starts a fresh
  * key space every window (live-workload's `keyWindowMs`, Jepsen's independent keys), so
  * each key's whole history lies in one window and the windows are checked alone: sound by
- * P-compositionality, and memory bounded by one window's ops. A window is checked once the
- * file has passed the time by which every op invoked in it has completed or timed out, and
- * the newest window is left open to the end of the file, for the final reads of its keys.
+ * P-compositionality, and memory bounded by one window's ops. A window is checked once a
+ * newer one has begun (no op can be invoked in it any more) and every op invoked in it has
+ * completed (ok, fail, or info on a timeout): no assumption about how late a completion may
+ * come. The newest window is left open to the end of the file, for the final reads of its keys.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -15,10 +16,6 @@ import { keyWindowOf } from '../runtime/live/live-workload';
 import { HistoryError, opFromJson, type HistoryOp } from '../workload/history';
 
 export interface WindowCheckOptions {
-  /** The workload's key window (ms). */
-  readonly windowMs: number;
-  /** How long after its window's end an op may still complete (the client timeout + slack). */
-  readonly closeAfterMs: number;
   /** The search budget for each window; a key it does not reach is `unknown`. */
   readonly timeLimitMsPerWindow?: number;
   /** Or this many search steps per window (deterministic, for tests). */
@@ -46,9 +43,12 @@ export interface WindowCheckResult {
 /** Checks `file` (history.jsonl) window by window; throws HistoryError on a malformed line. */
 export async function checkWindows(
   file: string,
-  options: WindowCheckOptions,
+  options: WindowCheckOptions = {},
 ): Promise<WindowCheckResult> {
-  const open = new Map<number, { ops: HistoryOp[]; lines: number[]; invoked: number }>();
+  const open = new Map<
+    number,
+    { ops: HistoryOp[]; lines: number[]; invoked: number; pending: number }
+  >();
   const keys = { linearizable: 0, notLinearizable: 0, unknown: 0 };
   const witnesses: string[] = [];
   let windows = 0;
@@ -98,17 +98,17 @@ export async function checkWindows(
     if (n !== undefined) {
       newest = Math.max(newest, n);
       let window = open.get(n);
-      if (window === undefined) open.set(n, (window = { ops: [], lines: [], invoked: 0 }));
+      if (window === undefined)
+        open.set(n, (window = { ops: [], lines: [], invoked: 0, pending: 0 }));
       window.ops.push(op);
       window.lines.push(line);
       if (op.type === 'invoke') {
         ops++;
         window.invoked++;
-      }
+        window.pending++;
+      } else window.pending--;
     }
-    for (const w of [...open.keys()]) {
-      if (w < newest && op.time > (w + 1) * options.windowMs + options.closeAfterMs) check(w);
-    }
+    for (const [w, window] of open) if (w < newest && window.pending <= 0) check(w);
   }
   for (const w of [...open.keys()].sort((a, b) => a - b)) check(w);
   return { windows, keys, ops, largestWindowOps: largest, checkMs, witnesses };
