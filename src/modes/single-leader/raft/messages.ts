@@ -77,7 +77,10 @@ export type RaftMessage =
       readonly term: number;
       readonly index: number;
       readonly snapshotTerm: number;
+      /** This message's share of the state: part `part` of `parts` (snapshot-parts.ts). */
       readonly state: SnapshotState;
+      readonly part: number;
+      readonly parts: number;
       readonly round: number;
     }
   | { readonly type: 'timeout-now'; readonly term: number }
@@ -102,7 +105,7 @@ const FIELDS: Record<RaftMessageType, readonly string[]> = {
   'heartbeat.resp': ['term', 'round'],
   vote: ['term', 'lastIndex', 'lastTerm', 'pre', 'force'],
   'vote.resp': ['term', 'granted', 'pre'],
-  snapshot: ['term', 'index', 'snapshotTerm', 'state', 'round'],
+  snapshot: ['term', 'index', 'snapshotTerm', 'state', 'part', 'parts', 'round'],
   'timeout-now': ['term'],
   forward: ['request'],
   'forward.result': ['result'],
@@ -160,15 +163,22 @@ export function decodeRaftMessage(msg: PeerMessage): RaftMessage {
       };
     case 'vote.resp':
       return { type: t, term: count('term'), granted: bool('granted'), pre: bool('pre') };
-    case 'snapshot':
+    case 'snapshot': {
+      const parts = count('parts');
+      if (parts < 1) throw new ShapeError(`${path}.parts`, 'at least 1', parts);
+      const part = count('part');
+      if (part >= parts) throw new ShapeError(`${path}.part`, `below parts (${parts})`, part);
       return {
         type: t,
         term: count('term'),
         index: count('index'),
         snapshotTerm: count('snapshotTerm'),
         state: readSnapshotState(required(o, 'state', path, isPresent, 'a state'), `${path}.state`),
+        part,
+        parts,
         round: count('round'),
       };
+    }
     case 'timeout-now':
       return { type: t, term: count('term') };
     case 'forward':

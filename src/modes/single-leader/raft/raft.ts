@@ -14,6 +14,7 @@ import { ShapeError } from '../../../core/messages/shape';
 import { committedIndex, majority, voteResult } from '../../../core/quorum';
 import { KeyGauge } from '../../shared/key-gauge';
 import { RegisterStore } from '../../shared/register-store';
+import { SnapshotAssembly, splitSnapshotState } from './snapshot-parts';
 import type { RaftConfig } from './config';
 import { RaftLog, type Snapshot } from './log';
 import {
@@ -138,6 +139,8 @@ export class Raft implements Replica {
   private transferee: NodeId | null = null;
   private transferElapsed = 0;
   private readonly waiters = new Map<RequestId, Waiter[]>();
+  /** A snapshot arriving in parts. */
+  private readonly snapshotParts = new SnapshotAssembly();
   private pendingReads: PendingRead[] = [];
   /** Reads that arrived before this leader committed an entry of its term (thesis §6.4). */
   private readsBeforeFirstCommit: { request: ClientRequest; waiter: Waiter; path: ReadPath }[] = [];
@@ -585,14 +588,19 @@ export class Raft implements Replica {
     const snapshot = this.log.snapshot;
     if (!snapshot) throw new Error(`raft: ${to} needs a snapshot and none exists`);
     pr.becomeSnapshot(snapshot.index, this.ticks);
-    this.send(to, {
-      type: 'snapshot',
-      term: this.term,
-      index: snapshot.index,
-      snapshotTerm: snapshot.term,
-      state: snapshot.state,
-      round: this.round,
-    });
+    const parts = splitSnapshotState(snapshot.state, this.config.snapshotPartBytes);
+    parts.forEach((state, part) =>
+      this.send(to, {
+        type: 'snapshot',
+        term: this.term,
+        index: snapshot.index,
+        snapshotTerm: snapshot.term,
+        state,
+        part,
+        parts: parts.length,
+        round: this.round,
+      }),
+    );
   }
 
   /** A new heartbeat round: it confirms leadership for the reads and the lease waiting on it. */
@@ -782,6 +790,18 @@ export class Raft implements Replica {
   }
 
   private handleSnapshot(from: NodeId, m: Extract<RaftMessage, { type: 'snapshot' }>): void {
+    if (m.index > this.commit && m.parts > 1) {
+      // Parts arrive in order on one link; a lost one leaves the assembly short, the leader
+      // sees no answer and sends the snapshot again (snapshotLost in its progress check).
+      const state = this.snapshotParts.add(
+        `${m.term}/${m.index}/${m.snapshotTerm}`,
+        m.part,
+        m.parts,
+        m.state,
+      );
+      if (state === undefined) return;
+      m = { ...m, state, part: 0, parts: 1 };
+    }
     if (m.index > this.commit) {
       if (this.log.matchTerm(m.index, m.snapshotTerm)) {
         // This log already holds what the snapshot covers: just commit it.

@@ -42,6 +42,8 @@ const EXAMPLES: RaftMessage[] = [
       data: [['x', 1]],
       outcomes: [['c1:1' as never, { type: 'ok', id: 'c1:1' as never, value: 1 }]],
     },
+    part: 1,
+    parts: 2,
     round: 1,
   },
   { type: 'timeout-now', term: 3 },

@@ -3,6 +3,7 @@ import { checkHistoryText } from '../../../../src/checker/linearizability';
 import { raftConfigOf, type RaftConfig } from '../../../../src/modes/single-leader/raft/config';
 import { Raft } from '../../../../src/modes/single-leader/raft/raft';
 import { Simulation } from '../../../../src/runtime/sim';
+import type { SimMessage } from '../../../../src/runtime/sim/simulation';
 export { soakTopology as fiveRegions } from '../../../../src/runtime/sim/raft-soak';
 import { parseTopology, type Topology } from '../../../../src/topology';
 
@@ -17,6 +18,7 @@ export function raftSimulation(
   t: Topology,
   seed: number | string,
   tweak: (c: RaftConfig) => RaftConfig = (c) => c,
+  onMessage?: (m: SimMessage) => void,
 ): { sim: Simulation; replicas: Map<string, Raft>; storage: Map<string, DurableStorage> } {
   const config = tweak(raftConfigOf(t));
   const replicas = new Map<string, Raft>();
@@ -24,6 +26,7 @@ export function raftSimulation(
   const sim = new Simulation({
     topology: t,
     seed,
+    onMessage,
     replica: (env, node) => {
       const r = new Raft(env, config);
       replicas.set(node, r);
