@@ -11,7 +11,7 @@
  * heal, and processes and ports left. Exit code 1 if a replica crashed on its own, a process
  * or port was left, or a mode broke a promise it makes (promises.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../src/topology/duration';
@@ -30,6 +30,8 @@ const SEED = process.env.SEED ?? '1';
 // 200 keys rather than the file's 20: at 1,000 ops/s a key then has about 5 ops in flight
 // at once, and each window's search stays small enough to answer.
 const KEYS = Number(process.env.KEYS ?? 200);
+/** OUT=file.jsonl: append each mode's figures and memory samples as one JSON line. */
+const OUT = process.env.OUT;
 
 const mb = (bytes: number | null | undefined): string =>
   bytes === null || bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(0);
@@ -64,6 +66,7 @@ function report(r: SoakResult): string[] {
     row('start', start),
     row('middle', middle),
     row('end', end),
+    `    peak: orchestrator ${mb(Math.max(...r.memory.map((s) => s.orchestrator)))} MB, any replica ${mb(Math.max(...r.memory.map((s) => replicaRss(s).max ?? 0)))} MB`,
     `  checked: ${r.check.windows} windows, ${r.check.ops} ops (largest window ${r.check.largestWindowOps} ops) in ${(r.check.checkMs / 1000).toFixed(1)} s; keys: ${k.linearizable} linearizable, ${k.notLinearizable} not, ${k.unknown} unknown`,
     ...r.check.witnesses.map((w) => `    ${w.split('\n').join('\n    ')}`),
     `  final reads of the newest window: ${r.convergence.keys - r.convergence.diverged.length} of ${r.convergence.keys} keys agree in every region`,
@@ -113,6 +116,23 @@ async function main(): Promise<void> {
         keys: KEYS,
       });
       console.log(report(result).join('\n'));
+      if (OUT !== undefined) {
+        // Every memory sample, for plotting or a closer look at how flat it stayed.
+        const { memory, check, ops, faults, convergence, released } = result;
+        const line = {
+          mode,
+          durationMs,
+          rate: RATE,
+          keys: KEYS,
+          ops,
+          faults,
+          check,
+          convergence,
+          released,
+          memory,
+        };
+        appendFileSync(OUT, `${JSON.stringify(line)}\n`);
+      }
       const problems = broken(
         result,
         promisesOf(topology).map((p) => p.checker),
