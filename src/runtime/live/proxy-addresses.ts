@@ -1,4 +1,4 @@
-import { Toxiproxy } from 'toxiproxy-node-client';
+import { Toxiproxy, ToxiproxyError } from 'toxiproxy-node-client';
 import type { NodeId } from '../../core/ids';
 import { dialAddress, proxyName } from '../../proxy/links';
 
@@ -7,6 +7,13 @@ import { dialAddress, proxyName } from '../../proxy/links';
  * read from Toxiproxy by name (through toxiproxy-node-client, like everything that talks to
  * it). The orchestrator creates the proxies only once every replica listens, so the replica
  * asks again until all are there.
+ *
+ * It asks for its own proxies one by name (`GET /proxies/{name}`), stopping at the first
+ * that is not there yet, never for the whole list (`GET /proxies`): the list holds every
+ * proxy of the fabric, n² of them for n replicas, and n replicas polling it while the
+ * fabric is being built made the Toxiproxy serialise n³ proxies a round (27 replicas: some
+ * 100 KB per poll, 135 polls a second), which tripled the time to build the fabric
+ * (docs/reliability/scale.md).
  */
 export class ProxyAddresses {
   private readonly known = new Map<NodeId, { host: string; port: number }>();
@@ -26,16 +33,20 @@ export class ProxyAddresses {
 
   /** Look the proxies up now and every `everyMs` until all are known. */
   start(everyMs = 200): void {
+    const toxiproxy = new Toxiproxy(this.url);
     const poll = async (): Promise<void> => {
-      if (this.stopped) return;
-      try {
-        const proxies = await new Toxiproxy(this.url).getAll();
-        for (const peer of this.peers) {
-          const p = proxies[proxyName(this.self, peer)];
-          if (p) this.known.set(peer, dialAddress(p.listen));
+      for (const peer of this.peers) {
+        if (this.stopped) return;
+        if (this.known.has(peer)) continue;
+        try {
+          const p = await toxiproxy.get(proxyName(this.self, peer));
+          this.known.set(peer, dialAddress(p.listen));
+        } catch (err) {
+          if (!isNotFound(err)) {
+            this.log(`cannot reach Toxiproxy at ${this.url}: ${(err as Error).message}`);
+          }
+          break; // not there yet: ask again later
         }
-      } catch (err) {
-        this.log(`cannot reach Toxiproxy at ${this.url}: ${(err as Error).message}`);
       }
       if (this.known.size < this.peers.length && !this.stopped)
         this.timer = setTimeout(() => void poll(), everyMs);
@@ -47,4 +58,12 @@ export class ProxyAddresses {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
   }
+}
+
+/**
+ * toxiproxy-node-client 4.1 reports a status only inside its error message ("Request failed
+ * with status code 404"), as the fabric also reads it.
+ */
+function isNotFound(err: unknown): boolean {
+  return err instanceof ToxiproxyError && /status code 404\b/.test(err.message);
 }
