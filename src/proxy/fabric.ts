@@ -457,13 +457,37 @@ export class Fabric {
     request: () => Promise<R>,
     tolerated: readonly number[] = [],
   ): Promise<R | undefined> {
-    try {
-      return await request();
-    } catch (err) {
-      const status =
-        err instanceof ToxiproxyError ? /status code (\d+)/.exec(err.message)?.[1] : undefined;
-      if (status !== undefined && tolerated.includes(Number(status))) return undefined;
-      throw new Error(`Toxiproxy at ${this.url}: ${(err as Error).message}`, { cause: err });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (err) {
+        const status =
+          err instanceof ToxiproxyError ? /status code (\d+)/.exec(err.message)?.[1] : undefined;
+        if (status !== undefined && tolerated.includes(Number(status))) return undefined;
+        if (attempt < NETWORK_ATTEMPTS && isNetworkFailure(err)) {
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          continue;
+        }
+        throw new Error(`Toxiproxy at ${this.url}: ${(err as Error).message}`, { cause: err });
+      }
     }
   }
+}
+
+/**
+ * Tries of one API call that got no HTTP answer at all. Every call here is idempotent (a
+ * toxic that exists is updated, a missing one is not deleted twice), so such a call is
+ * simply made again. Under load a kept-alive connection's idle timer fires late in the client
+ * and the server has already closed it: undici then fails the request with "other side
+ * closed" (UND_ERR_SOCKET), which at 27 replicas (2,835 calls to build the fabric) stopped
+ * the cluster from starting (docs/reliability/scale.md).
+ */
+const NETWORK_ATTEMPTS = 3;
+
+/**
+ * fetch rejects with a TypeError ("fetch failed") when no response came; toxiproxy-node-client
+ * 4.1 passes on only its name and message.
+ */
+function isNetworkFailure(err: unknown): boolean {
+  return err instanceof ToxiproxyError && err.name === 'TypeError';
 }
