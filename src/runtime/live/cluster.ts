@@ -28,7 +28,7 @@ export interface ClusterOptions {
    * node-process.ts), as unchecked JSON.
    */
   readonly onEvent?: (node: string, event: unknown) => void;
-  /** How long to wait for every replica to listen and link up. */
+  /** How long to wait for every replica to listen and link up (default: defaultStartTimeoutMs). */
   readonly startTimeoutMs?: number;
 }
 
@@ -49,6 +49,17 @@ interface Child {
   exited: boolean;
   /** Killed on purpose by `kill()`: its exit is expected, not news. */
   killed: boolean;
+}
+
+/**
+ * How long a cluster of `replicas` may take to listen, and then to link up. Each replica
+ * process costs about 0.9 s of CPU to start (loading the CLI, compiling the topology schema)
+ * and they all start at once: 27 on this 2-core machine, under other work, took 32 s to all
+ * listen, past the flat 30 s this used to be (docs/reliability/scale.md). So 3 s per replica,
+ * and never under 30 s.
+ */
+export function defaultStartTimeoutMs(replicas: number): number {
+  return Math.max(30_000, 3_000 * replicas);
 }
 
 /** The built CLI: from dist/runtime/live, or from src/runtime/live when run under ts-jest. */
@@ -97,7 +108,7 @@ export class Cluster {
       });
     }
     const listening = topology.nodes.map((n) => this.spawnNode(n.id));
-    const timeout = this.options.startTimeoutMs ?? 30_000;
+    const timeout = this.options.startTimeoutMs ?? defaultStartTimeoutMs(topology.nodes.length);
     await withTimeout(Promise.all(listening), timeout, 'replicas did not all start listening');
     const upstreams = new Map(
       topology.nodes.map((n) => [n.id, `${n.host}:${this.children.get(n.id)?.port ?? 0}`]),
