@@ -27,7 +27,8 @@ export function playScenario(
   if (scenario.nemesis) {
     // Live runs used to pass no stream and so played no nemesis at all (found by the soak).
     const rng = options.rng ?? new Rng(`nemesis:${scenario.nemesis.seed}`);
-    for (const w of scheduleNemesis(target, scheduler, rng, scenario.nemesis)) windows.push(w);
+    for (const w of scheduleNemesis(target, scheduler, rng, scenario.nemesis, options.warn))
+      windows.push(w);
   }
   return windows;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadScenarioFile, parseScenario } from '../../src/faults/load-scenario';
 import { playScenario } from '../../src/faults/play';
+import { UnsupportedFault } from '../../src/faults/target';
 import type { Scenario } from '../../src/faults/types';
 import { replicaMaker } from '../../src/runtime/modes';
 import { Simulation, driveWorkload } from '../../src/runtime/sim';
@@ -22,7 +23,13 @@ function scenario(name: string, t: Topology): Scenario {
   return r.scenario;
 }
 
-function run(s: Scenario, t: Topology, untilMs: number, own = true) {
+function run(
+  s: Scenario,
+  t: Topology,
+  untilMs: number,
+  own = true,
+  adapt: (target: SimFaultTarget) => void = () => undefined,
+) {
   const roles = new RoleBook();
   const leaders: string[] = [];
   const sim = new Simulation({
@@ -36,6 +43,7 @@ function run(s: Scenario, t: Topology, untilMs: number, own = true) {
     },
   });
   const target = new SimFaultTarget(sim, t, roles);
+  adapt(target);
   const warnings: string[] = [];
   driveWorkload(sim, t, sim.random('workload'), { durationMs: untilMs - 2000 });
   const windows = playScenario(s, target, sim, {
@@ -114,6 +122,25 @@ describe('playing scenarios in the simulator', () => {
     expect(a.windows.map((w) => w.startMs)).toEqual(
       run(s, t, 60_000, false).windows.map((w) => w.startMs),
     );
+  });
+
+  it('skips a nemesis fault the target cannot play, with one warning, and plays on', () => {
+    // Regression: a live clock drift threw from a timer and killed the orchestrator.
+    const t = threeRegions();
+    const parsed = parseScenario(
+      'name: x\nnemesis:\n  seed: 2\n  from: 1s\n  until: 20s\n  faults: [clock-drift, pause]\n  faultFor: [1s, 2s]\n  gap: [100ms, 200ms]\n',
+      'x.yaml',
+      t,
+    );
+    if (!parsed.ok) throw new Error('parse');
+    const { warnings, windows } = run(parsed.scenario, t, 22_000, true, (target) => {
+      target.driftClock = () => {
+        throw new UnsupportedFault('clock drift is not supported here');
+      };
+    });
+    expect(windows.map((w) => w.kind)).toContain('clock-drift');
+    expect(windows.map((w) => w.kind)).toContain('pause');
+    expect(warnings).toEqual(['nemesis: clock drift is not supported here; skipped']);
   });
 
   it('skips a leader step when nothing leads, with a warning', () => {
