@@ -21,7 +21,7 @@ import type { Cluster } from '../src/runtime/live/cluster';
 import { onFreePorts } from '../src/runtime/live/raft-failover';
 import { loadTopologyFile, parseDuration, type Topology } from '../src/topology';
 import { formatJsonl } from '../src/workload/history/jsonl';
-import { cpuPercent, readProc, type ProcReading } from './proc-usage';
+import { cpuPercent, readProc, type ProcReading } from '../src/runtime/live/process-check';
 import { leftovers, startProxyProcess, type ProxyProcess } from './scale-live-procs';
 import { latencyRows, type LatencyRow } from './scale-live-latency';
 

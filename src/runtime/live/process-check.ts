@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
@@ -38,9 +39,62 @@ export function portFree(port: number): Promise<boolean> {
 /** Resident set size of `pid` in bytes (VmRSS), or undefined once it has gone. */
 export function rssBytes(pid: number): number | undefined {
   try {
-    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match === null ? undefined : Number(match[1]) * 1024;
+    return vmRss(readFileSync(`/proc/${pid}/status`, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+function vmRss(status: string): number | undefined {
+  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
+  return match === null ? undefined : Number(match[1]) * 1024;
+}
+
+/**
+ * What one process costs, read from /proc (Linux): CPU time so far, resident memory and open
+ * file descriptors. Two readings of the same pid give its CPU use over the interval.
+ */
+export interface ProcReading {
+  readonly pid: number;
+  /** performance.now() when read. */
+  readonly atMs: number;
+  /** utime + stime, in ms. */
+  readonly cpuMs: number;
+  readonly rssBytes: number;
+  readonly fds: number;
+}
+
+/** Clock ticks per second for /proc/<pid>/stat's times (USER_HZ, nearly always 100). */
+const TICKS_PER_S = ((): number => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** One reading of `pid`, or undefined once it has gone. */
+export function readProc(pid: number): ProcReading | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(rest[11]) + Number(rest[12]);
+    const rss = vmRss(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return {
+      pid,
+      atMs: performance.now(),
+      cpuMs: (ticks * 1000) / TICKS_PER_S,
+      rssBytes: rss ?? 0,
+      fds: readdirSync(`/proc/${pid}/fd`).length,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU use between two readings of one process, as a percentage of one core. */
+export function cpuPercent(before: ProcReading, after: ProcReading): number {
+  const wall = after.atMs - before.atMs;
+  return wall <= 0 ? 0 : (100 * (after.cpuMs - before.cpuMs)) / wall;
 }
