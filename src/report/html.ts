@@ -6,7 +6,8 @@
  * Everything that came from the run (names, keys, witnesses) is HTML-escaped.
  */
 import { readFileSync } from 'node:fs';
-import type { Percentiles, RunResults } from '../experiment/results';
+import type { RunResults } from '../experiment/results';
+import { latencyCell, pct } from './format';
 import { escapeHtml as esc, scriptJson } from './escape';
 import { PAGE_SCRIPT } from './page-script';
 import { renderSpaceTimeSvg } from './space-time';
@@ -59,10 +60,8 @@ function inlineText(text: string, element: 'script' | 'style'): string {
   return text.replace(new RegExp(`</(${element})`, 'gi'), '<\\/$1');
 }
 
-const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
 const ms = (x: number | null): string => (x === null ? '—' : `${x} ms`);
-const latency = (p: Percentiles): string =>
-  p.count === 0 ? '—' : [p.p50, p.p90, p.p99, p.max].map((x) => (x === null ? '—' : x)).join(' / ');
+const latency = latencyCell;
 
 function table(caption: string, header: readonly string[], rows: readonly string[][]): string {
   const th = header.map((h) => `<th>${esc(h)}</th>`).join('');

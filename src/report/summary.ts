@@ -3,14 +3,12 @@
  * with each side's availability, the checkers' verdicts and the mode's promises. The same
  * content twice: aligned text for the terminal, Markdown for summary.md.
  */
-import type { Percentiles, RunResults } from '../experiment/results';
+import type { RunResults } from '../experiment/results';
+import { latencyCell, pct } from './format';
 
 /** Cells of numbers (and their separators) align right; words align left. */
 const NUMERIC = /^[-\d.,%—/ ]+$/;
-const pct = (x: number | null): string => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
-const ms = (x: number | null): string => (x === null ? '—' : `${x}`);
-const lat = (p: Percentiles): string =>
-  p.count === 0 ? '—' : `${ms(p.p50)} / ${ms(p.p90)} / ${ms(p.p99)} / ${ms(p.max)}`;
+const lat = latencyCell;
 const seconds = (x: number | null): string => (x === null ? 'end' : `${(x / 1000).toFixed(1)} s`);
 
 interface Section {
