@@ -15,6 +15,7 @@ import { Simulation } from '../runtime/sim/simulation';
 import { driveWorkload } from '../runtime/sim/workload';
 import { keepEvent, MessageSampler, type ExperimentData, type StampedEvent } from './data';
 import { finalReadsAt, quietAt, sampleWindow } from './plan';
+import { finalReads, touchedKeys } from '../runtime/sim/final-reads';
 
 export interface SimExperimentOptions {
   readonly seed: string | number;
@@ -118,27 +119,5 @@ function pollReads(sim: Simulation, topology: Topology, untilMs: number): void {
   }
 }
 
-function touchedKeys(sim: Simulation): string[] {
-  const keys = new Set<string>();
-  for (const op of sim.history)
-    if (op.key !== undefined && op.process !== 'nemesis') keys.add(String(op.key));
-  return [...keys].sort();
-}
-
 /** The longest the final reads may take (virtual ms): a mode that never answers stops here. */
 const FINAL_READS_CAP_MS = 600_000;
-
-/** Every region reads every key the run touched, one after another, after the heal. */
-function finalReads(sim: Simulation, topology: Topology, regionDone: () => void): void {
-  const keys = touchedKeys(sim);
-  for (const region of topology.regions) {
-    const client = sim.client(region.name);
-    const list = [...keys];
-    const next = (): void => {
-      const key = list.shift();
-      if (key === undefined) regionDone();
-      else client.invoke({ f: 'read', key }, {}, next);
-    };
-    next();
-  }
-}

@@ -11,6 +11,7 @@ import { replicaMaker, type ReplicaMaker } from '../modes';
 import { scheduleNemesis } from '../../faults/nemesis';
 import { NEMESIS_FAULTS, type FaultWindow, type NemesisSpec } from '../../faults/types';
 import { RoleBook, SimFaultTarget } from './sim-target';
+import { finalReads } from './final-reads';
 import { Simulation } from './simulation';
 import { driveWorkload } from './workload';
 
@@ -111,19 +112,4 @@ export function chaosRun(topology: Topology, options: ChaosOptions): ChaosResult
     passed: problems.length === 0,
     explanation: problems.join('\n'),
   };
-}
-
-/** Every region reads every key the run touched, so each key ends with reads after the faults. */
-function finalReads(sim: Simulation, topology: Topology): void {
-  const keys = new Set<string>();
-  for (const op of sim.history) if (op.key !== undefined) keys.add(String(op.key));
-  for (const region of topology.regions) {
-    const client = sim.client(region.name);
-    const list = [...keys].sort();
-    const next = (): void => {
-      const key = list.shift();
-      if (key !== undefined) client.invoke({ f: 'read', key }, {}, next);
-    };
-    next();
-  }
 }
