@@ -7,6 +7,7 @@ import { clientEndpointName, dialAddress, proxyName } from '../../proxy/links';
 import { startToxiproxyServer, type ProxyTraffic, type ToxiproxyServer } from '../../proxy/server';
 import type { Topology } from '../../topology';
 import { onBoundedLines } from './bounded-lines';
+import { killLeftovers } from './leftovers';
 
 /**
  * The live orchestrator behind `geolab up`: the Toxiproxy (embedded unless a URL is given),
@@ -101,6 +102,7 @@ export class Cluster {
   /** Start everything; resolves once every replica listens and every peer link is open. */
   async start(): Promise<ClusterNode[]> {
     const { topology } = this.options;
+    killLeftovers(this.options.dataDir, this.options.log);
     if (!this.options.toxiproxyUrl) {
       this.toxiproxy = await startToxiproxyServer({
         host: topology.toxiproxy.host,

@@ -1,8 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Rng } from '../../core/random';
+import { replicasUsing } from './leftovers';
 import { alive, portFree } from './process-check';
 
 /**
@@ -229,16 +230,7 @@ async function readWithin(url: string, ms: number): Promise<unknown> {
 
 /** Processes whose command line names `dataDir` (the replicas get `--data dataDir/<id>`). */
 export function leftover(dataDir: string): string[] {
-  try {
-    const dir = dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const out = execFileSync('pgrep', ['-af', '--', `--data ${dir}(/| |$)`], { encoding: 'utf8' });
-    return out
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .filter((l) => !l.includes('pgrep'));
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
+  return replicasUsing(dataDir).map((p) => `${p.pid} ${p.command}`);
 }
 
 async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
