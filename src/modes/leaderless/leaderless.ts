@@ -64,6 +64,15 @@ export class Leaderless implements Replica, ReplicaContext {
   private readonly outcomes = new UpdateOutcomes(REMEMBERED_UPDATES);
   private readonly regions = new Map<NodeId, string>();
   private readonly peers: readonly NodeId[];
+  /**
+   * Peers sent anything since the last heartbeat tick. Any message proves its sender alive
+   * (failure-detector.ts), so a peer already sent one needs no heartbeat this tick: a
+   * keepalive only on an idle link, as TCP's. A peer still hears from us at least every
+   * second tick, well inside the failure timeout (five ticks at the defaults). Under load
+   * this drops most of the all-to-all heartbeats, which at 27 live replicas were 3,510
+   * messages a second through the proxy (docs/reliability/scale.md).
+   */
+  private readonly sentSinceTick = new Set<NodeId>();
   /** Offered hints by target and key: each is offered again only after a write timeout. */
   private readonly hintsOffered = new Map<string, { op: string; sentAt: number }>();
   private readonly hintOps = new Map<string, HintInFlight>();
@@ -125,7 +134,9 @@ export class Leaderless implements Replica, ReplicaContext {
       case TICK:
         this.env.setTimer(this.config.heartbeatIntervalMs, TICK);
         this.detector.advance();
-        for (const p of this.peers) this.send(p, { type: 'heartbeat' });
+        for (const p of this.peers)
+          if (!this.sentSinceTick.has(p)) this.send(p, { type: 'heartbeat' });
+        this.sentSinceTick.clear();
         this.keyGauge.update(() => this.store.size);
         return;
       case REPLAY:
@@ -351,6 +362,7 @@ export class Leaderless implements Replica, ReplicaContext {
   }
 
   send(to: NodeId, m: LeaderlessMessage): void {
+    this.sentSinceTick.add(to);
     this.env.send(to, encodeMessage(m));
   }
 
