@@ -17,12 +17,13 @@ import type { Scheduler } from '../faults/target';
 import type { FaultWindow, Scenario } from '../faults/types';
 import { Cluster } from '../runtime/live/cluster';
 import { LeadershipWatch } from '../runtime/live/leadership-watch';
-import { keyWindowOf, readEveryKey, runLiveWorkload } from '../runtime/live/live-workload';
+import { readEveryKey, runLiveWorkload } from '../runtime/live/live-workload';
 import { alive, portFree, rssBytes } from '../runtime/live/process-check';
 import { faultTargetFor, waitUntilServing } from '../runtime/live/serving';
 import { modeIdOf, type Topology } from '../topology';
 import { sameValue, type HistoryOp, type Value } from '../workload/history';
 import { formatJsonlLine } from '../workload/history/jsonl';
+import { keyWindowOf } from '../workload/key-windows';
 import { checkWindows, type WindowCheckResult } from './window-check';
 
 export interface SoakOptions {

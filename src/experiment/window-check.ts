@@ -12,7 +12,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { defaultModel, formatWitness } from '../checker/linearizability';
 import { checkLinearizability } from '../checker/linearizability/check';
-import { keyWindowOf } from '../runtime/live/live-workload';
+import { keyWindowOf } from '../workload/key-windows';
 import { HistoryError, opFromJson, type HistoryOp } from '../workload/history';
 
 export interface WindowCheckOptions {

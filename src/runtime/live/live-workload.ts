@@ -19,6 +19,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from '../../core/messages/frame';
 import { Rng } from '../../core/random';
 import type { Topology, Workload } from '../../topology';
 import { OpGenerator } from '../../workload/generator';
+import { keyWindowPrefix } from '../../workload/key-windows';
 import type { HistoryOp, Value } from '../../workload/history/op';
 
 /**
@@ -256,17 +257,6 @@ export async function runLiveWorkload(options: LiveWorkloadOptions): Promise<His
   for (const link of links) link.close();
   // Records were appended in completion order of the event loop, which is time order.
   return history;
-}
-
-/** The prefix of keys drawn in key window `n` (see `keyWindowMs`). */
-export function keyWindowPrefix(n: number): string {
-  return `w${n}:`;
-}
-
-/** The key window a key was drawn in, or undefined for a key without a window prefix. */
-export function keyWindowOf(key: string): number | undefined {
-  const match = /^w(\d+):/.exec(key);
-  return match === null ? undefined : Number(match[1]);
 }
 
 /**
