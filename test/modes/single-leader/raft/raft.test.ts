@@ -152,15 +152,7 @@ describe('raft in the simulator', () => {
   it('bounds the log with snapshots and catches a lagging follower up with one', () => {
     const t = topology(NEAR);
     const { sim, replicas, storage } = raftSimulation(t, 7, (c) => ({ ...c, snapshotEvery: 50 }));
-    sim.at(1000, () => sim.network.partition(['c-n1'], ['a-n1', 'b-n1']));
-    driveWorkload(sim, t, sim.random('workload'), {
-      durationMs: 20_000,
-      workload: { mix: { read: 0.2, write: 0.8 }, keys: 5 },
-    });
-    sim.at(10_000, () => sim.heal());
-    sim.runUntil(24_000);
-    const lag = replicas.get('c-n1')?.status();
-    const lead = [...replicas.values()].find((r) => r.status().role === 'leader')?.status();
+    const { lag, lead } = lagOneFollower(sim, replicas, t, 5);
     expect(lead?.snapshotIndex).toBeGreaterThan(500);
     expect(lag?.snapshotIndex).toBeGreaterThan(0);
     expect(lag?.commit).toBe(lead?.commit);
@@ -182,15 +174,7 @@ describe('raft in the simulator', () => {
         if (m.type === 'raft.snapshot') snapshotMessages++;
       },
     );
-    sim.at(1000, () => sim.network.partition(['c-n1'], ['a-n1', 'b-n1']));
-    driveWorkload(sim, t, sim.random('workload'), {
-      durationMs: 20_000,
-      workload: { mix: { read: 0.2, write: 0.8 }, keys: 20 },
-    });
-    sim.at(10_000, () => sim.heal());
-    sim.runUntil(24_000);
-    const lag = replicas.get('c-n1')?.status();
-    const lead = [...replicas.values()].find((r) => r.status().role === 'leader')?.status();
+    const { lag, lead } = lagOneFollower(sim, replicas, t, 20);
     expect(lag?.snapshotIndex).toBeGreaterThan(0);
     expect(lag?.commit).toBe(lead?.commit);
     expect(snapshotMessages).toBeGreaterThan(10);
@@ -255,6 +239,28 @@ describe('raft in the simulator', () => {
     expect(n).toBe(1);
   });
 });
+
+/**
+ * c-n1 cut off from 1 s to 10 s of 20 s of a write-heavy load on `keys` keys, then 4 s to
+ * catch up: long enough behind that only a snapshot can bring it back.
+ */
+function lagOneFollower(
+  sim: ReturnType<typeof raftSimulation>['sim'],
+  replicas: ReturnType<typeof raftSimulation>['replicas'],
+  t: ReturnType<typeof topology>,
+  keys: number,
+) {
+  sim.at(1000, () => sim.network.partition(['c-n1'], ['a-n1', 'b-n1']));
+  driveWorkload(sim, t, sim.random('workload'), {
+    durationMs: 20_000,
+    workload: { mix: { read: 0.2, write: 0.8 }, keys },
+  });
+  sim.at(10_000, () => sim.heal());
+  sim.runUntil(24_000);
+  const lag = replicas.get('c-n1')?.status();
+  const lead = [...replicas.values()].find((r) => r.status().role === 'leader')?.status();
+  return { lag, lead };
+}
 
 function maxTerm(replicas: Map<string, { status(): { term: number } }>): number {
   return Math.max(...[...replicas.values()].map((r) => r.status().term));
