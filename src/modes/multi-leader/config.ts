@@ -22,8 +22,13 @@ export interface MultiLeaderConfig {
   readonly leaders: readonly NodeId[];
   /** Documents the CRDT resolvers shard keys into. */
   readonly shards: number;
-  /** Log entries (updates and journaled ops) appended between compactions. */
+  /** Log entries (updates and journaled ops) appended between compactions, at most. */
   readonly compactEvery: number;
+  /**
+   * JSON bytes appended between compactions, at most: the log is held in memory, and entries
+   * vary from a journaled op (about 100 bytes) to a batch (up to `maxBatchBytes`).
+   */
+  readonly compactBytes: number;
   /** Staged ops that make a leader seal at once instead of waiting for the batch timer. */
   readonly maxBatchOps: number;
   /** Staged op bytes (JSON) that make a leader seal at once, so a batch fits in a frame. */
@@ -49,6 +54,11 @@ export const MULTI_LEADER_DEFAULTS = {
   // both CRDTs with 1,000 keys (npm run bench:crdt, SHARDS=… to compare).
   shards: 16,
   compactEvery: 50_000,
+  // A count alone did not bound memory: the 30-minute lww soak at 1,000 ops/s appended about
+  // 60 batches a second to every follower's log, 50,000 entries took 14 minutes, and replicas
+  // grew from 78 to 230 MB (median) and 366 MB (a leader) before compacting
+  // (docs/reliability/soak.md). 4 MiB of JSON is some tens of MB of objects in memory.
+  compactBytes: 4 * 1024 * 1024,
   maxBatchOps: 5000,
   maxBatchBytes: 256 * 1024,
   maxPending: 100_000,

@@ -520,7 +520,11 @@ export class MultiLeader implements Replica {
   // ---- compaction and recovery --------------------------------------------------------------
 
   private maybeCompact(): void {
-    if (this.log.sinceCompaction < this.config.compactEvery) return;
+    if (
+      this.log.sinceCompaction < this.config.compactEvery &&
+      this.log.bytesSinceCompaction < this.config.compactBytes
+    )
+      return;
     // A leader keeps what some peer or follower may still ask for; a follower serves no one.
     const floor = this.isLeader ? this.ackedByAll() : undefined;
     const covered = (origin: NodeId, seq: number): boolean =>

@@ -24,7 +24,7 @@ import { isJsonObject, type Json } from '../../../core/json';
 import { readOp, type Op } from '../../../core/messages/client';
 import { isPresent, object, required } from '../../../core/messages/shape';
 import type { DurableStorage } from '../../../core/storage/durable-storage';
-import { readUpdate, updateJson, type Update, type UpdateReader } from './update';
+import { readUpdate, updateJson, updateSize, type Update, type UpdateReader } from './update';
 
 const SNAPSHOT_KEY = 'multi-leader-snapshot';
 
@@ -57,6 +57,7 @@ export class UpdateLog {
   private dots: (Dot | undefined)[] = [];
   private byOrigin = new Map<NodeId, { first: number; indexes: number[] }>();
   private appended = 0;
+  private appendedBytes = 0;
 
   constructor(
     private readonly storage: DurableStorage,
@@ -66,6 +67,11 @@ export class UpdateLog {
   /** Entries appended since the last compaction (or start). */
   get sinceCompaction(): number {
     return this.appended;
+  }
+
+  /** JSON bytes of the entries appended since the last compaction (or start). */
+  get bytesSinceCompaction(): number {
+    return this.appendedBytes;
   }
 
   /** Entries the log holds. */
@@ -87,9 +93,11 @@ export class UpdateLog {
 
   /** Journals an acknowledged local op (synced by the caller before it answers). */
   journal(id: RequestId, op: Op, value: Json): void {
-    this.storage.append([{ op: { id, op: op as unknown as Json, value } }]);
+    const entry = { op: { id, op: op as unknown as Json, value } };
+    this.storage.append([entry]);
     this.dots.push(undefined);
     this.appended++;
+    this.appendedBytes += JSON.stringify(entry).length;
   }
 
   /** Records updates as applied, in the order they were. */
@@ -99,6 +107,7 @@ export class UpdateLog {
     this.storage.append(updates.map((u) => ({ update: updateJson(u) })));
     updates.forEach((u, i) => this.index(u, at + i));
     this.appended += updates.length;
+    for (const u of updates) this.appendedBytes += updateSize(u).bytes;
   }
 
   sync(): void {
@@ -155,6 +164,7 @@ export class UpdateLog {
     this.storage.sync();
     this.reindex();
     this.appended = 0;
+    this.appendedBytes = 0;
   }
 
   private reindex(): void {
