@@ -132,4 +132,29 @@ describe('multi-leader replicas', () => {
     expect(unbounded).toBeGreaterThan(800);
     expect(bounded).toBeLessThan(unbounded / 4);
   });
+
+  it('counts what earlier lives appended toward the next compaction', () => {
+    // The soak's nemesis killed the lww leader every minute or two: each life appended less
+    // than the bound, the count restarted at zero, and the journal grew to 26 MB.
+    const t = threeRegions('lww');
+    const s = multiLeaderSimulation(t, 7, (c) => ({ ...c, compactBytes: 16 * 1024 }));
+    driveWorkload(s.sim, t, s.sim.random('w'), {
+      durationMs: 10_000,
+      workload: { rate: 50, keys: 500 },
+    });
+    let lives = 0;
+    for (let at = 500; at < 10_000; at += 500) {
+      s.sim.at(at, () => s.sim.crash('a-n1'));
+      s.sim.at(at + 50, () => {
+        s.sim.restart('a-n1');
+        lives++;
+      });
+    }
+    s.sim.runUntil(12_000);
+    expect(lives).toBe(19);
+    expect(converged(s.replicas)).toBe(true);
+    // 996 entries when each life counted from zero. A leader just restarted does not yet know
+    // what its peers applied, so it keeps more than one that lives on (75, above).
+    expect(s.replicas.get('a-n1')?.stats().logEntries).toBeLessThan(500);
+  });
 });
