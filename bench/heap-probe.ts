@@ -42,6 +42,14 @@ class Devtools {
   readonly chunks: string[] = [];
 
   constructor(private readonly ws: WebSocket) {
+    // A closed or failed connection fails every call still waiting, rather than leaving the
+    // process to exit in silence with nothing left to run.
+    const failAll = (why: string) => {
+      for (const done of this.waiting.values()) done(new Error(why));
+      this.waiting.clear();
+    };
+    ws.on('close', (code: number) => failAll(`the inspector closed the connection (${code})`));
+    ws.on('error', (e: Error) => failAll(`inspector connection: ${e.message}`));
     ws.on('message', (data: Buffer) => {
       const m = JSON.parse(data.toString()) as {
         id?: number;
@@ -57,8 +65,10 @@ class Devtools {
 
   call(method: string, params: object = {}): Promise<unknown> {
     const id = ++this.next;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, (result) =>
+        result instanceof Error ? reject(result) : resolve(result),
+      );
       this.ws.send(JSON.stringify({ id, method, params }));
     });
   }
@@ -109,7 +119,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.kill(pid, 'SIGUSR1');
-  const ws = new WebSocket(await inspectorUrl(), { maxPayload: 2 ** 31 - 1 });
+  const ws = new WebSocket(await inspectorUrl(), { maxPayload: 2 ** 30 });
   await new Promise((r) => ws.once('open', r));
   const tools = new Devtools(ws);
   console.log(
