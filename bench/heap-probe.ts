@@ -9,6 +9,12 @@
  * key windows of the soak's keys it holds (`w<n>:k<i>`), and closes the inspector again. The
  * process is paused while the snapshot is taken: a second or two for a 100 MB heap.
  *
+ * Closing the inspector from inside (`require('inspector').close()`) ends the DevTools session
+ * before that call is answered: the socket closes with 1005 (no status). So the close is the
+ * last thing sent, and the closed socket is its answer. (Until 2026-11-27 the probe awaited an
+ * answer and failed every time on a replica; on an ES-module process it had looked fine only
+ * because `process.mainModule` is undefined there, so the inspector was never closed.)
+ *
  * Why: in the soak (docs/reliability/soak.md) a replica's RSS is mostly V8's heap headroom and
  * the process's baseline, not data: a follower at 140 MB RSS held 19 MB of live heap.
  */
@@ -39,9 +45,11 @@ async function inspectorUrl(): Promise<string> {
 class Devtools {
   private next = 0;
   private readonly waiting = new Map<number, (result: unknown) => void>();
+  private readonly closed: Promise<number>;
   readonly chunks: string[] = [];
 
   constructor(private readonly ws: WebSocket) {
+    this.closed = new Promise((resolve) => ws.once('close', resolve));
     // A closed or failed connection fails every call still waiting, rather than leaving the
     // process to exit in silence with nothing left to run.
     const failAll = (why: string) => {
@@ -74,10 +82,23 @@ class Devtools {
   }
 
   async evaluate(expression: string): Promise<unknown> {
-    const r = (await this.call('Runtime.evaluate', { expression, returnByValue: true })) as {
-      result: { value: unknown };
-    };
+    // includeCommandLineAPI gives the expression `require`, whatever kind of module the
+    // process's main file is.
+    const r = (await this.call('Runtime.evaluate', {
+      expression,
+      returnByValue: true,
+      includeCommandLineAPI: true,
+    })) as { result: { value: unknown } };
     return r.result.value;
+  }
+
+  /** Closes the process's inspector; resolves once it has hung up on us (see the top). */
+  async closeInspector(): Promise<void> {
+    this.call('Runtime.evaluate', {
+      expression: "require('inspector').close()",
+      includeCommandLineAPI: true,
+    }).catch(() => undefined);
+    await this.closed;
   }
 }
 
@@ -122,14 +143,20 @@ async function main(): Promise<void> {
   const ws = new WebSocket(await inspectorUrl(), { maxPayload: 2 ** 30 });
   await new Promise((r) => ws.once('open', r));
   const tools = new Devtools(ws);
+  // Port 9229 is one per machine: make sure the inspector listening there is the process asked
+  // for, not one an earlier probe or a debugger left open.
+  const listening = await tools.evaluate('process.pid');
+  if (listening !== pid) {
+    ws.close();
+    throw new Error(`the inspector on 127.0.0.1:9229 belongs to process ${String(listening)}`);
+  }
   console.log(
     `process ${pid}: ${String(await tools.evaluate('JSON.stringify(process.memoryUsage())'))}`,
   );
   await tools.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
   const text = tools.chunks.join('');
   if (out !== undefined) writeFileSync(out, text);
-  await tools.evaluate("process.mainModule?.require('inspector').close()");
-  ws.close();
+  await tools.closeInspector();
   summarise(JSON.parse(text) as Snapshot);
 }
 
