@@ -2,6 +2,9 @@
  * What a running replica (or any Node process of ours) holds in memory, as against its RSS:
  * `npm run bench:heap-probe -- PID [file.heapsnapshot]`.
  *
+ * With `--fields Leaderless` it also prints what each field of every `Leaderless` object retains
+ * (bench/heap-snapshot.ts); `--from file.heapsnapshot` reads a saved snapshot instead of a process.
+ *
  * Sends the process SIGUSR1, which opens Node's inspector on 127.0.0.1:9229 (a fact of Node,
  * not a geolab feature: any Node process does this unless started with --disable-sigusr1),
  * reads `process.memoryUsage()`, takes a heap snapshot over the DevTools protocol (which
@@ -18,14 +21,10 @@
  * Why: in the soak (docs/reliability/soak.md) a replica's RSS is mostly V8's heap headroom and
  * the process's baseline, not data: a follower at 140 MB RSS held 19 MB of live heap.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-
-interface Snapshot {
-  snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
-  nodes: number[];
-  strings: string[];
-}
+import { heapGraph, retainedByField, type Snapshot, summarise } from './heap-snapshot';
 
 const INSPECTOR = 'http://127.0.0.1:9229/json/list';
 
@@ -102,41 +101,47 @@ class Devtools {
   }
 }
 
-function summarise(s: Snapshot): void {
-  const fields = s.snapshot.meta.node_fields;
-  const types = s.snapshot.meta.node_types[0];
-  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f));
-  const byKind = new Map<string, { bytes: number; count: number }>();
-  const windows = new Set<number>();
-  let keys = 0;
-  let total = 0;
-  for (let i = 0; i < s.nodes.length; i += fields.length) {
-    const type = types[s.nodes[i + iType]];
-    const name = s.strings[s.nodes[i + iName]];
-    const size = s.nodes[i + iSize];
-    total += size;
-    const kind = type.endsWith('string') ? 'string' : `${type} ${name.slice(0, 50)}`;
-    const k = byKind.get(kind) ?? { bytes: 0, count: 0 };
-    k.bytes += size;
-    k.count++;
-    byKind.set(kind, k);
-    const w = type === 'string' ? /^w(\d+):k\d+$/.exec(name) : null;
-    if (w !== null) {
-      keys++;
-      windows.add(Number(w[1]));
-    }
-  }
+function print(s: Snapshot, fieldsOf: string | undefined): void {
+  const g = heapGraph(s);
+  const summary = summarise(g);
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-  console.log(`live heap ${mb(total)} MB; soak keys held: ${keys} in ${windows.size} windows`);
-  for (const [kind, k] of [...byKind].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12))
-    console.log(`  ${mb(k.bytes).padStart(7)} MB ${String(k.count).padStart(9)}  ${kind}`);
+  console.log(
+    `live heap ${mb(summary.liveBytes)} MB; soak keys held: ${summary.soakKeys} in ${summary.soakWindows} windows`,
+  );
+  for (const k of summary.byKind.slice(0, 12))
+    console.log(`  ${mb(k.bytes).padStart(7)} MB ${String(k.count).padStart(9)}  ${k.kind}`);
+  if (fieldsOf === undefined) return;
+  const rows = retainedByField(g, fieldsOf);
+  if (rows.length === 0) console.log(`no object of class ${fieldsOf}`);
+  else console.log(`retained by ${fieldsOf} and its fields (* also reachable otherwise):`);
+  for (const r of rows.filter((r) => r.bytes >= 64 * 1024 || !r.path.includes('.')))
+    console.log(`  ${mb(r.bytes).padStart(7)} MB  ${r.path}${r.shared ? ' *' : ''}`);
 }
 
+const USAGE =
+  'usage: npm run bench:heap-probe -- PID [file.heapsnapshot] [--fields CLASS]\n' +
+  '       npm run bench:heap-probe -- --from file.heapsnapshot [--fields CLASS]';
+
 async function main(): Promise<void> {
-  const pid = Number(process.argv[2]);
-  const out = process.argv[3];
+  let args;
+  try {
+    args = parseArgs({
+      allowPositionals: true,
+      options: { fields: { type: 'string' }, from: { type: 'string' } },
+    });
+  } catch (e) {
+    console.error(`heap-probe: ${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const { fields, from } = args.values;
+  if (from !== undefined) {
+    print(JSON.parse(readFileSync(from, 'utf8')) as Snapshot, fields);
+    return;
+  }
+  const pid = Number(args.positionals[0]);
+  const out = args.positionals[1];
   if (!Number.isInteger(pid) || pid <= 0) {
-    console.error('usage: npm run bench:heap-probe -- PID [file.heapsnapshot]');
+    console.error(USAGE);
     process.exit(2);
   }
   process.kill(pid, 'SIGUSR1');
@@ -157,10 +162,27 @@ async function main(): Promise<void> {
   const text = tools.chunks.join('');
   if (out !== undefined) writeFileSync(out, text);
   await tools.closeInspector();
-  summarise(JSON.parse(text) as Snapshot);
+  print(JSON.parse(text) as Snapshot, fields);
+}
+
+/** Whether process `pid` still exists (signal 0 checks without sending anything). */
+function exists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 main().catch((e: unknown) => {
-  console.error(`heap-probe: ${e instanceof Error ? e.message : String(e)}`);
+  const why = e instanceof Error ? e.message : String(e);
+  // In a soak the nemesis crashes a replica every 12 s or so; a large heap's snapshot takes
+  // seconds, and a replica killed meanwhile drops the connection (1006).
+  const pid = Number(process.argv[2]);
+  const gone = Number.isInteger(pid) && pid > 0 && !exists(pid);
+  console.error(
+    `heap-probe: ${why}${gone ? `; process ${pid} is gone (it exited meanwhile)` : ''}`,
+  );
   process.exit(1);
 });

@@ -71,6 +71,18 @@ describe('bench/heap-probe.ts', () => {
     child.kill('SIGKILL');
   }, 30_000);
 
+  it('says so when the process is gone', async () => {
+    const child = await holder();
+    const pid = child.pid ?? 0;
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const r = await probe(pid);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `heap-probe: kill ESRCH; process ${pid} is gone (it exited meanwhile)`,
+    );
+  }, 30_000);
+
   it('refuses to probe an inspector that belongs to another process', async () => {
     const squatter = await holder(['--inspect=127.0.0.1:9229']);
     const target = await holder();

@@ -27,14 +27,21 @@ export interface KeyPlacement {
   readonly preference: readonly NodeId[];
 }
 
-/** Placements remembered per key; beyond this the cache starts over (a lab has few keys). */
-const CACHE_LIMIT = 100_000;
+type Segment = Omit<KeyPlacement, 'token'>;
 
 export class Placement {
   private readonly tokens: number[] = [];
   private readonly owners: number[] = [];
   private readonly regions: string[];
-  private readonly cache = new Map<string, KeyPlacement>();
+  /**
+   * Placements remembered per ring segment, by the index of the token that ends it: every key
+   * whose token falls in one segment has the same replicas, so there are at most
+   * nodes × virtualNodes of them however many keys there are. Until 2026-11-27 they were
+   * remembered per key (up to 100,000), at about 460 B a key the largest single part of a soak
+   * replica's heap: 8.5 of 38.9 MB at 18,398 keys, more than the cells themselves
+   * (docs/reliability/soak.md).
+   */
+  private readonly segments: (Segment | undefined)[];
 
   constructor(
     private readonly nodes: readonly RingNode[],
@@ -54,6 +61,7 @@ export class Placement {
       this.tokens.push(t.token);
       this.owners.push(t.owner);
     }
+    this.segments = new Array<Segment | undefined>(ring.length).fill(undefined);
   }
 
   /** The key's token. */
@@ -63,12 +71,16 @@ export class Placement {
 
   /** Where `key` lives. */
   of(key: string): KeyPlacement {
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
-    const placement = this.compute(key);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, placement);
-    return placement;
+    const token = Placement.tokenOf(key);
+    if (this.tokens.length === 0) return { token, replicas: [], preference: [] };
+    const start = this.firstAtOrAfter(token);
+    const segment = (this.segments[start] ??= this.walk(start));
+    return { token, replicas: segment.replicas, preference: segment.preference };
+  }
+
+  /** How many segments' placements are remembered (at most one per ring token). */
+  get remembered(): number {
+    return this.segments.filter((s) => s !== undefined).length;
   }
 
   /** Shorthand for `of(key).replicas`. */
@@ -80,14 +92,12 @@ export class Placement {
     return this.of(key).replicas.includes(node);
   }
 
-  private compute(key: string): KeyPlacement {
-    const token = Placement.tokenOf(key);
+  /** The placement of the keys whose first token at or after theirs is `start`'s. */
+  private walk(start: number): Segment {
     const preference: NodeId[] = [];
     const replicas: NodeId[] = [];
-    if (this.tokens.length === 0) return { token, replicas, preference };
     const seen = new Set<number>();
     const taken = new Map<string, number>();
-    const start = this.firstAtOrAfter(token);
     for (let i = 0; i < this.tokens.length && seen.size < this.nodes.length; i++) {
       const owner = this.owners[(start + i) % this.tokens.length];
       if (seen.has(owner)) continue;
@@ -101,7 +111,7 @@ export class Placement {
         replicas.push(id);
       }
     }
-    return { token, replicas, preference };
+    return { replicas, preference };
   }
 
   /** Index of the first ring token ≥ `token`, wrapping to 0 past the last. */

@@ -56,7 +56,7 @@ export const MULTI_LEADER_DEFAULTS = {
   compactEvery: 50_000,
   // A count alone did not bound memory: the 30-minute lww soak at 1,000 ops/s appended about
   // 60 batches a second to every follower's log, 50,000 entries took 14 minutes, and replicas
-  // grew from 78 to 230 MB (median) and 366 MB (a leader) before compacting
+  // grew from 78 to 230 MB (median) and 370 MB (a leader) before compacting
   // (docs/reliability/soak.md). 4 MiB of JSON is some tens of MB of objects in memory.
   compactBytes: 4 * 1024 * 1024,
   maxBatchOps: 5000,

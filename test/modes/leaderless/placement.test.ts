@@ -53,6 +53,26 @@ describe('placement', () => {
     for (const key of keys) expect(p2.replicas(key)).toEqual(p1.replicas(key));
   });
 
+  it('remembers one placement per ring segment, not one per key, and each as computed afresh', () => {
+    // Until 2026-11-27 placements were remembered per key: 460 B a key, 8.5 MB of a soak
+    // replica's 38.9 MB live heap at 18,398 keys (docs/reliability/soak.md).
+    const nodes = cluster({ a: 3, b: 3, c: 3 });
+    const rf = new Map([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]);
+    const p = new Placement(nodes, rf, 16);
+    const many = Array.from({ length: 20_000 }, (_, i) => `w${i % 100}:k${i}`);
+    for (const key of many) p.of(key);
+    expect(p.remembered).toBeLessThanOrEqual(9 * 16);
+    for (const key of many.slice(0, 300)) {
+      const again = p.of(key);
+      expect(again.token).toBe(Placement.tokenOf(key));
+      expect(again).toEqual(new Placement(nodes, rf, 16).of(key));
+    }
+  });
+
   it('spreads keys evenly with virtual nodes', () => {
     const nodes = cluster({ a: 6 });
     const p = new Placement(nodes, new Map([['a', 1]]), 64);
