@@ -3,7 +3,9 @@
  * `npm run bench:heap-probe -- PID [file.heapsnapshot]`.
  *
  * With `--fields Leaderless` it also prints what each field of every `Leaderless` object retains
- * (bench/heap-snapshot.ts); `--from file.heapsnapshot` reads a saved snapshot instead of a process.
+ * (bench/heap-snapshot.ts); `--data CellStore,FileStorage,HintStore` prints what those hold
+ * together and what the rest of the process holds; `--from file.heapsnapshot` reads a saved
+ * snapshot instead of a process.
  *
  * Sends the process SIGUSR1, which opens Node's inspector on 127.0.0.1:9229 (a fact of Node,
  * not a geolab feature: any Node process does this unless started with --disable-sigusr1),
@@ -24,7 +26,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { heapGraph, retainedByField, type Snapshot, summarise } from './heap-snapshot';
+import {
+  heapGraph,
+  heldTogether,
+  retainedByField,
+  type Snapshot,
+  summarise,
+} from './heap-snapshot';
 
 const INSPECTOR = 'http://127.0.0.1:9229/json/list';
 
@@ -101,7 +109,7 @@ class Devtools {
   }
 }
 
-function print(s: Snapshot, fieldsOf: string | undefined): void {
+function print(s: Snapshot, fieldsOf: string | undefined, data: string | undefined): void {
   const g = heapGraph(s);
   const summary = summarise(g);
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
@@ -110,6 +118,12 @@ function print(s: Snapshot, fieldsOf: string | undefined): void {
   );
   for (const k of summary.byKind.slice(0, 12))
     console.log(`  ${mb(k.bytes).padStart(7)} MB ${String(k.count).padStart(9)}  ${k.kind}`);
+  if (data !== undefined) {
+    const held = heldTogether(g, data.split(','));
+    console.log(
+      `held by ${data} together: ${mb(held)} MB; the rest of the process: ${mb(summary.liveBytes - held)} MB`,
+    );
+  }
   if (fieldsOf === undefined) return;
   const rows = retainedByField(g, fieldsOf);
   if (rows.length === 0) console.log(`no object of class ${fieldsOf}`);
@@ -119,23 +133,23 @@ function print(s: Snapshot, fieldsOf: string | undefined): void {
 }
 
 const USAGE =
-  'usage: npm run bench:heap-probe -- PID [file.heapsnapshot] [--fields CLASS]\n' +
-  '       npm run bench:heap-probe -- --from file.heapsnapshot [--fields CLASS]';
+  'usage: npm run bench:heap-probe -- PID [file.heapsnapshot] [--fields CLASS] [--data CLASS,…]\n' +
+  '       npm run bench:heap-probe -- --from file.heapsnapshot [--fields CLASS] [--data CLASS,…]';
 
 async function main(): Promise<void> {
   let args;
   try {
     args = parseArgs({
       allowPositionals: true,
-      options: { fields: { type: 'string' }, from: { type: 'string' } },
+      options: { fields: { type: 'string' }, from: { type: 'string' }, data: { type: 'string' } },
     });
   } catch (e) {
     console.error(`heap-probe: ${(e as Error).message}\n${USAGE}`);
     process.exit(2);
   }
-  const { fields, from } = args.values;
+  const { fields, from, data } = args.values;
   if (from !== undefined) {
-    print(JSON.parse(readFileSync(from, 'utf8')) as Snapshot, fields);
+    print(JSON.parse(readFileSync(from, 'utf8')) as Snapshot, fields, data);
     return;
   }
   const pid = Number(args.positionals[0]);
@@ -162,7 +176,7 @@ async function main(): Promise<void> {
   const text = tools.chunks.join('');
   if (out !== undefined) writeFileSync(out, text);
   await tools.closeInspector();
-  print(JSON.parse(text) as Snapshot, fields);
+  print(JSON.parse(text) as Snapshot, fields, data);
 }
 
 /** Whether process `pid` still exists (signal 0 checks without sending anything). */

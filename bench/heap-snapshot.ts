@@ -251,3 +251,34 @@ export function retainedByField(g: HeapGraph, className: string): FieldRetained[
   }
   return rows.sort((a, b) => b.bytes - a.bytes);
 }
+
+/**
+ * The bytes the objects of `classes` hold together: what would become unreachable from the
+ * root if every one of them went. Unlike the sum of their retained sizes, this counts what they
+ * share with each other (a replica's cells are held both by its store and by its storage's
+ * state), so "live − held" is what the rest of the process holds.
+ */
+export function heldTogether(g: HeapGraph, classes: readonly string[]): number {
+  const wanted = new Set(classes);
+  const reachableBytes = (skip: (n: number) => boolean): number => {
+    const seen = new Uint8Array(g.count);
+    const stack = [0];
+    seen[0] = 1;
+    let bytes = 0;
+    while (stack.length > 0) {
+      const n = stack.pop() as number;
+      bytes += g.selfSize[n];
+      for (let e = g.firstEdge[n]; e < g.firstEdge[n + 1]; e++) {
+        const m = g.to[e];
+        if (g.edgeWeak[e] === 1 || seen[m] === 1 || skip(m)) continue;
+        seen[m] = 1;
+        stack.push(m);
+      }
+    }
+    return bytes;
+  };
+  return (
+    reachableBytes(() => false) -
+    reachableBytes((n) => g.type[n] === 'object' && wanted.has(g.name[n]))
+  );
+}

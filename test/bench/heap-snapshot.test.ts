@@ -1,6 +1,7 @@
 import {
   dominators,
   heapGraph,
+  heldTogether,
   retainedByField,
   retainedSizes,
   type Snapshot,
@@ -77,6 +78,13 @@ describe('heap snapshot reading', () => {
       { path: 'Store#0.cells', bytes: 1020, shared: false },
     ]);
     expect(retainedByField(g, 'Nothing')).toEqual([]);
+  });
+
+  it('counts what classes hold together, shared parts included', () => {
+    // Store alone does not hold `table` (Cache reaches it too); Store and Cache together do.
+    expect(heldTogether(g, ['Store'])).toBe(1120);
+    expect(heldTogether(g, ['Store', 'Cache'])).toBe(6170);
+    expect(heldTogether(g, ['Nothing'])).toBe(0);
   });
 
   it('counts the soak’s keys and their windows', () => {
