@@ -316,9 +316,10 @@ export async function readEveryKey(options: {
 /**
  * Poisson arrivals at `rate` per second, each on an idle process or a new one. Only the ops
  * in flight are tracked: keeping every op's promise to the end held the orchestrator's
- * memory growing by about 110 MB every 15 minutes at 1,000 ops/s (the soak).
+ * memory growing by about 110 MB every 15 minutes at 1,000 ops/s (the soak). Exported for
+ * its test (test/runtime/live/open-loop.test.ts).
  */
-async function openLoop(
+export async function openLoop(
   rate: number,
   end: number,
   now: () => number,

@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { MemoryStorage } from '../../../src/core/storage/memory-storage';
 import { BucketedMap } from '../../../src/modes/leaderless/buckets';
 import { hash32, hex32 } from '../../../src/modes/leaderless/hash';
+import { from, runInFreshProcess } from '../../fresh-process';
 
 // Two keys whose 32-bit hashes collide (found by counting up from k0), so share one bucket.
 const A = 'k32728';
@@ -59,17 +55,10 @@ describe('BucketedMap', () => {
 });
 
 describe('BucketedMap memory', () => {
-  const root = join(__dirname, '..', '..', '..');
-  const dir = mkdtempSync(join(tmpdir(), 'geolab-buckets-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('spends under 100 B a key on its bucket index (a heap snapshot of a fresh process)', async () => {
     // Until 2026-11-27 the index was a Set per bucket: 222 B a key measured this way, 4.0 of a
     // soak replica's 38.9 MB live heap at 18,398 keys. Now 54 B.
-    const script = join(dir, 'measure.ts');
-    const from = (p: string) => JSON.stringify(join(root, p));
-    writeFileSync(
-      script,
+    const stdout = await runInFreshProcess(
       `import { Session } from 'node:inspector';
 import { MemoryStorage } from ${from('src/core/storage/memory-storage')};
 import { BucketedMap } from ${from('src/modes/leaderless/buckets')};
@@ -89,9 +78,6 @@ session.post('HeapProfiler.takeHeapSnapshot', {}, () => {
 });
 `,
     );
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script], {
-      cwd: root,
-    });
     const perKey = JSON.parse(stdout) as Record<string, number>;
     expect(perKey['BucketedMap#0.values']).toBeGreaterThan(20); // the measure sees the map
     expect(perKey['BucketedMap#0.buckets']).toBeLessThan(100);
