@@ -26,6 +26,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { alive } from '../src/runtime/live/process-check';
 import {
   heapGraph,
   heldTogether,
@@ -179,22 +180,12 @@ async function main(): Promise<void> {
   print(JSON.parse(text) as Snapshot, fields, data);
 }
 
-/** Whether process `pid` still exists (signal 0 checks without sending anything). */
-function exists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 main().catch((e: unknown) => {
   const why = e instanceof Error ? e.message : String(e);
   // In a soak the nemesis crashes a replica every 12 s or so; a large heap's snapshot takes
   // seconds, and a replica killed meanwhile drops the connection (1006).
   const pid = Number(process.argv[2]);
-  const gone = Number.isInteger(pid) && pid > 0 && !exists(pid);
+  const gone = Number.isInteger(pid) && pid > 0 && !alive(pid);
   console.error(
     `heap-probe: ${why}${gone ? `; process ${pid} is gone (it exited meanwhile)` : ''}`,
   );
