@@ -13,6 +13,7 @@
  * sum of self sizes over the object's subtree in the dominator tree. Weak edges do not retain,
  * so they are left out of the graph, as DevTools leaves them out.
  */
+import { Session } from 'node:inspector';
 
 export interface Snapshot {
   snapshot: {
@@ -39,6 +40,8 @@ export interface HeapGraph {
   readonly to: Uint32Array;
   readonly edgeName: string[];
   readonly edgeWeak: Uint8Array;
+  /** 1 for a named property of the object (`property` edges): what its code calls a field. */
+  readonly edgeProperty: Uint8Array;
 }
 
 export function heapGraph(s: Snapshot): HeapGraph {
@@ -71,6 +74,7 @@ export function heapGraph(s: Snapshot): HeapGraph {
   const to = new Uint32Array(edge);
   const edgeName: string[] = new Array<string>(edge);
   const edgeWeak = new Uint8Array(edge);
+  const edgeProperty = new Uint8Array(edge);
   for (let e = 0; e < edge; e++) {
     const at = e * ef;
     const kind = edgeTypes[s.edges[at + eType]];
@@ -78,9 +82,10 @@ export function heapGraph(s: Snapshot): HeapGraph {
     // Element and hidden edges name an index; the others index into `strings`.
     edgeName[e] = kind === 'element' || kind === 'hidden' ? `[${raw}]` : s.strings[raw];
     edgeWeak[e] = kind === 'weak' ? 1 : 0;
+    edgeProperty[e] = kind === 'property' ? 1 : 0;
     to[e] = s.edges[at + eTo] / nf;
   }
-  return { count, type, name, selfSize, firstEdge, to, edgeName, edgeWeak };
+  return { count, type, name, selfSize, firstEdge, to, edgeName, edgeWeak, edgeProperty };
 }
 
 /**
@@ -244,8 +249,8 @@ export function retainedByField(g: HeapGraph, className: string): FieldRetained[
     rows.push({ path: self, bytes: retained[n], shared: false });
     for (let e = g.firstEdge[n]; e < g.firstEdge[n + 1]; e++) {
       const m = g.to[e];
-      if (g.edgeWeak[e] === 1 || g.edgeName[e].startsWith('[')) continue;
-      if (g.edgeName[e] === 'map' || g.edgeName[e] === '__proto__') continue;
+      // Fields only: not the hidden class (`map`) and other internal edges, nor elements.
+      if (g.edgeProperty[e] === 0 || g.edgeName[e] === '__proto__') continue;
       rows.push({ path: `${self}.${g.edgeName[e]}`, bytes: retained[m], shared: idom[m] !== n });
     }
   }
@@ -281,4 +286,22 @@ export function heldTogether(g: HeapGraph, classes: readonly string[]): number {
     reachableBytes(() => false) -
     reachableBytes((n) => g.type[n] === 'object' && wanted.has(g.name[n]))
   );
+}
+
+/**
+ * A heap snapshot of this very process, through an inspector session of its own (no port):
+ * for a test that measures what a structure holds, in a fresh process whose heap is small.
+ */
+export function snapshotOfThisProcess(): Promise<HeapGraph> {
+  return new Promise((resolve, reject) => {
+    const session = new Session();
+    session.connect();
+    const chunks: string[] = [];
+    session.on('HeapProfiler.addHeapSnapshotChunk', (m) => chunks.push(m.params.chunk));
+    session.post('HeapProfiler.takeHeapSnapshot', {}, (error) => {
+      session.disconnect();
+      if (error) reject(error);
+      else resolve(heapGraph(JSON.parse(chunks.join('')) as Snapshot));
+    });
+  });
 }

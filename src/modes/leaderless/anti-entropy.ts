@@ -17,7 +17,6 @@ import { cellDigest } from './cell';
 import type { ReplicaContext } from './context';
 import { buildTree, differingLeaves, leafOf, type TreeEntry } from './merkle';
 import type { KeyCell } from './messages';
-import { Placement } from './placement';
 
 export const ANTI_ENTROPY_TAG = 'leaderless.anti-entropy';
 
@@ -89,9 +88,9 @@ export class AntiEntropy {
     const { store, placement, env } = this.node;
     const out: TreeEntry[] = [];
     for (const key of store.keys()) {
-      const replicas = placement.replicas(key);
+      const { token, replicas } = placement.of(key);
       if (!replicas.includes(env.self) || !replicas.includes(peer)) continue;
-      out.push({ key, token: Placement.tokenOf(key), digest: cellDigest(store.get(key)) });
+      out.push({ key, token, digest: cellDigest(store.get(key)) });
     }
     return out;
   }

@@ -78,11 +78,6 @@ export class Placement {
     return { token, replicas: segment.replicas, preference: segment.preference };
   }
 
-  /** How many segments' placements are remembered (at most one per ring token). */
-  get remembered(): number {
-    return this.segments.filter((s) => s !== undefined).length;
-  }
-
   /** Shorthand for `of(key).replicas`. */
   replicas(key: string): readonly NodeId[] {
     return this.of(key).replicas;

@@ -59,22 +59,16 @@ describe('BucketedMap memory', () => {
     // Until 2026-11-27 the index was a Set per bucket: 222 B a key measured this way, 4.0 of a
     // soak replica's 38.9 MB live heap at 18,398 keys. Now 54 B.
     const stdout = await runInFreshProcess(
-      `import { Session } from 'node:inspector';
-import { MemoryStorage } from ${from('src/core/storage/memory-storage')};
+      `import { MemoryStorage } from ${from('src/core/storage/memory-storage')};
 import { BucketedMap } from ${from('src/modes/leaderless/buckets')};
-import { heapGraph, retainedByField, type Snapshot } from ${from('bench/heap-snapshot')};
+import { retainedByField, snapshotOfThisProcess } from ${from('bench/heap-snapshot')};
 const map = new BucketedMap<number>(new MemoryStorage(), 'c.');
 (globalThis as Record<string, unknown>).kept = map; // alive when the snapshot is taken
 const n = 20000;
 for (let i = 0; i < n; i++) map.set(\`w\${i % 100}:k\${i}\`, i);
-const session = new Session();
-session.connect();
-const chunks: string[] = [];
-session.on('HeapProfiler.addHeapSnapshotChunk', (m) => chunks.push(m.params.chunk));
-session.post('HeapProfiler.takeHeapSnapshot', {}, () => {
-  const rows = retainedByField(heapGraph(JSON.parse(chunks.join('')) as Snapshot), 'BucketedMap');
+void snapshotOfThisProcess().then((g) => {
+  const rows = retainedByField(g, 'BucketedMap');
   console.log(JSON.stringify(Object.fromEntries(rows.map((r) => [r.path, r.bytes / n]))));
-  session.disconnect();
 });
 `,
     );

@@ -1,5 +1,6 @@
 import { asNodeId, type NodeId } from '../../../src/core/ids';
 import { Placement, type RingNode } from '../../../src/modes/leaderless/placement';
+import { from, runInFreshProcess } from '../../fresh-process';
 
 const node = (id: string, region: string): RingNode => ({ id: asNodeId(id), region });
 
@@ -53,9 +54,7 @@ describe('placement', () => {
     for (const key of keys) expect(p2.replicas(key)).toEqual(p1.replicas(key));
   });
 
-  it('remembers one placement per ring segment, not one per key, and each as computed afresh', () => {
-    // Until 2026-11-27 placements were remembered per key: 460 B a key, 8.5 MB of a soak
-    // replica's 38.9 MB live heap at 18,398 keys (docs/reliability/soak.md).
+  it('gives the same placement when remembered as when computed afresh', () => {
     const nodes = cluster({ a: 3, b: 3, c: 3 });
     const rf = new Map([
       ['a', 1],
@@ -65,13 +64,37 @@ describe('placement', () => {
     const p = new Placement(nodes, rf, 16);
     const many = Array.from({ length: 20_000 }, (_, i) => `w${i % 100}:k${i}`);
     for (const key of many) p.of(key);
-    expect(p.remembered).toBeLessThanOrEqual(9 * 16);
     for (const key of many.slice(0, 300)) {
       const again = p.of(key);
       expect(again.token).toBe(Placement.tokenOf(key));
       expect(again).toEqual(new Placement(nodes, rf, 16).of(key));
     }
   });
+
+  it('remembers one placement per ring segment, not one per key (a heap snapshot)', async () => {
+    // Until 2026-11-27 placements were remembered per key: 460 B a key, 8.5 MB of a soak
+    // replica's 38.9 MB live heap at 18,398 keys (docs/reliability/soak.md). Now the whole
+    // Placement of nine nodes with 16 virtual nodes each stays the same size for any key count.
+    const stdout = await runInFreshProcess(
+      `import { Placement } from ${from('src/modes/leaderless/placement')};
+import { retainedByField, snapshotOfThisProcess } from ${from('bench/heap-snapshot')};
+const nodes = ['a', 'b', 'c'].flatMap((region) =>
+  [1, 2, 3].map((i) => ({ id: \`\${region}-n\${i}\` as never, region })),
+);
+const placement = new Placement(nodes, new Map([['a', 1], ['b', 1], ['c', 1]]), 16);
+(globalThis as Record<string, unknown>).kept = placement; // alive when the snapshot is taken
+const n = 20000;
+for (let i = 0; i < n; i++) placement.of(\`w\${i % 100}:k\${i}\`);
+void snapshotOfThisProcess().then((g) => {
+  const rows = retainedByField(g, 'Placement');
+  console.log(JSON.stringify(rows.find((r) => r.path === 'Placement#0')?.bytes));
+});
+`,
+    );
+    const bytes = JSON.parse(stdout) as number;
+    expect(bytes).toBeGreaterThan(1_000); // the measure sees the ring
+    expect(bytes / 20_000).toBeLessThan(5);
+  }, 30_000);
 
   it('spreads keys evenly with virtual nodes', () => {
     const nodes = cluster({ a: 6 });
