@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../src/core/random';
+import { describeHeldPorts } from '../src/runtime/live/port-holders';
 import {
   crashRun,
   writeCrashTopology,
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
         run.survivors.length > 0
           ? `SURVIVORS ${run.survivors.join('; ')}`
           : run.heldPorts.length > 0
-            ? `HELD PORTS ${run.heldPorts.join(', ')}`
+            ? `HELD PORTS ${describeHeldPorts(run.heldPorts)}`
             : (run.restartFailure ?? 'ok');
       console.log(
         `run ${String(i + 1).padStart(2)}: kill at ${String(run.killAfterMs).padStart(4)} ms, ` +

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Cluster } from '../src/runtime/live/cluster';
-import { alive, portFree } from '../src/runtime/live/process-check';
+import { describeHeldPorts, heldPorts } from '../src/runtime/live/port-holders';
+import { alive } from '../src/runtime/live/process-check';
 
 /** `geolab toxiproxy` in its own process, on a free port. */
 export interface ProxyProcess {
@@ -41,8 +42,8 @@ export function startProxyProcess(): Promise<ProxyProcess> {
 
 /**
  * What a stopped cluster left: replica processes still running (of `pids`), and ports still
- * taken among the replicas' and every proxy's (a port another program took meanwhile shows
- * too, so a hit is worth a second look).
+ * taken among the replicas' and every proxy's, each with the socket and process holding it (a
+ * port another program took meanwhile shows too, named).
  */
 export async function leftovers(cluster: Cluster, pids: readonly number[]): Promise<string[]> {
   const left = pids.filter(alive).map((pid) => `pid ${pid} runs`);
@@ -51,6 +52,6 @@ export async function leftovers(cluster: Cluster, pids: readonly number[]): Prom
     const [from, to] = name.split('__');
     ports.push(cluster.fabric.address(from, to).port);
   }
-  for (const port of ports) if (!(await portFree(port))) left.push(`port ${port} taken`);
+  for (const held of await heldPorts(ports)) left.push(`port ${describeHeldPorts([held])}`);
   return left;
 }

@@ -19,6 +19,7 @@ import { promisesOf } from '../src/experiment/promises';
 import { runSoak, type MemorySample, type SoakResult } from '../src/experiment/soak';
 import { loadScenarioFile } from '../src/faults/load-scenario';
 import { onFreePorts } from '../src/runtime/live/raft-failover';
+import { describeHeldPorts } from '../src/runtime/live/port-holders';
 import { formatIssue, loadTopologyFile } from '../src/topology';
 
 const MODES = (process.env.MODES ?? 'raft,multi-leader:lww,leaderless:QUORUM').split(',');
@@ -80,7 +81,7 @@ function broken(r: SoakResult, promises: readonly string[]): string[] {
     problems.push(`replicas crashed: ${r.unexpectedExits.join('; ')}`);
   if (r.released.processesLeft.length > 0) problems.push('processes left');
   if (r.released.portsHeld.length > 0)
-    problems.push(`ports held: ${r.released.portsHeld.join(', ')}`);
+    problems.push(`ports held: ${describeHeldPorts(r.released.portsHeld)}`);
   if (promises.includes('linearizable') && r.check.keys.notLinearizable > 0)
     problems.push('not linearizable');
   if (promises.includes('converges') && r.convergence.diverged.length > 0)

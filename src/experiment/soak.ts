@@ -18,7 +18,8 @@ import type { FaultWindow, Scenario } from '../faults/types';
 import { Cluster } from '../runtime/live/cluster';
 import { LeadershipWatch } from '../runtime/live/leadership-watch';
 import { readEveryKey, runLiveWorkload } from '../runtime/live/live-workload';
-import { alive, portFree, rssBytes } from '../runtime/live/process-check';
+import { heldPorts, type HeldPort } from '../runtime/live/port-holders';
+import { alive, rssBytes } from '../runtime/live/process-check';
 import { faultTargetFor, waitUntilServing } from '../runtime/live/serving';
 import { modeIdOf, type Topology } from '../topology';
 import { sameValue, type HistoryOp, type Value } from '../workload/history';
@@ -69,7 +70,7 @@ export interface SoakResult {
   readonly faults: { readonly total: number; readonly crashes: number };
   /** Replicas that exited when nothing killed them: a crash of geolab's own. */
   readonly unexpectedExits: string[];
-  readonly released: { readonly processesLeft: number[]; readonly portsHeld: number[] };
+  readonly released: { readonly processesLeft: number[]; readonly portsHeld: HeldPort[] };
   readonly check: WindowCheckResult;
   /** The newest window's keys read from every region after the heal. */
   readonly convergence: { readonly keys: number; readonly diverged: string[] };
@@ -249,7 +250,6 @@ async function stopAndCheckReleased(cluster: Cluster): Promise<SoakResult['relea
     ports.add(Number(p.listen.slice(p.listen.lastIndexOf(':') + 1)));
   await cluster.stop();
   const processesLeft = nodes.map((n) => n.pid).filter((pid) => pid > 0 && alive(pid));
-  const portsHeld: number[] = [];
-  for (const port of ports) if (port > 0 && !(await portFree(port))) portsHeld.push(port);
+  const portsHeld = await heldPorts([...ports].filter((port) => port > 0));
   return { processesLeft, portsHeld };
 }

@@ -9,17 +9,10 @@
  * /metrics; and no environment variable's value leaks into the outputs either.
  */
 import { spawn } from 'node:child_process';
-import {
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tcpSockets, withOwners } from '../../src/runtime/live/port-holders';
 import { root } from '../cli/built-cli';
 
 const TOKEN = 'tok-3a9f1c-do-not-leak';
@@ -43,48 +36,6 @@ interface Listening {
   readonly port: number;
 }
 
-/** "0100007F:1F90" (tcp) or 32 hex digits (tcp6), as the kernel prints them, → address. */
-function decodeAddress(hex: string): string {
-  if (hex.length === 8) {
-    return [3, 2, 1, 0].map((i) => parseInt(hex.slice(i * 2, i * 2 + 2), 16)).join('.');
-  }
-  // Four 32-bit words, each in host (little-endian) byte order.
-  const bytes: number[] = [];
-  for (let w = 0; w < 4; w++) {
-    const word = hex.slice(w * 8, w * 8 + 8);
-    for (let i = 3; i >= 0; i--) bytes.push(parseInt(word.slice(i * 2, i * 2 + 2), 16));
-  }
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] << 8) | bytes[i + 1]).toString(16));
-  const text = groups.join(':');
-  if (text === '0:0:0:0:0:0:0:0') return '::';
-  if (text === '0:0:0:0:0:0:0:1') return '::1';
-  if (text.startsWith('0:0:0:0:0:ffff:')) {
-    return `::ffff:${bytes.slice(12).join('.')}`;
-  }
-  return text;
-}
-
-/** Socket inode → where it listens, for every LISTEN socket on this host (state 0A). */
-function listeningSockets(): Map<string, { address: string; port: number }> {
-  const out = new Map<string, { address: string; port: number }>();
-  for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f.length < 10 || f[3] !== '0A') continue;
-      const [addr, port] = f[1].split(':');
-      out.set(f[9], { address: decodeAddress(addr), port: parseInt(port, 16) });
-    }
-  }
-  return out;
-}
-
 /** `pid` and its descendants, from /proc/<pid>/stat's ppid. */
 function processTree(pid: number): number[] {
   const parent = new Map<number, number>();
@@ -106,29 +57,12 @@ function processTree(pid: number): number[] {
   return tree;
 }
 
+/** The LISTEN sockets that `pids` have open. */
 function listenersOf(pids: readonly number[]): Listening[] {
-  const sockets = listeningSockets();
-  const found: Listening[] = [];
-  for (const pid of pids) {
-    let fds: string[];
-    try {
-      fds = readdirSync(`/proc/${pid}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      let target: string;
-      try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
-      } catch {
-        continue;
-      }
-      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      const at = inode === undefined ? undefined : sockets.get(inode);
-      if (at) found.push({ pid, ...at });
-    }
-  }
-  return found;
+  const listening = withOwners(tcpSockets().filter((s) => s.state === 'LISTEN'));
+  return listening.flatMap(({ pid, address, port }) =>
+    pid !== undefined && pids.includes(pid) ? [{ pid, address, port }] : [],
+  );
 }
 
 /** Every file under `dir`, recursively. */

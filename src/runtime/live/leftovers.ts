@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { alive } from './process-check';
 
 /**
  * Replica processes an earlier geolab left behind on a data directory. A replica notices
@@ -17,8 +18,10 @@ export interface ReplicaProcess {
 }
 
 /**
- * Running processes (not zombies) whose command line has `--data <dataDir>[/…]`, paths
- * compared absolute (a relative one against the process's own working directory).
+ * Running processes whose command line has `--data <dataDir>[/…]`, paths compared absolute
+ * (a relative one against the process's own working directory). A process whose main thread
+ * has exited shows an empty command line, so one still exiting is not found here: `alive()`
+ * says when it is gone.
  */
 export function replicasUsing(dataDir: string): ReplicaProcess[] {
   const found: ReplicaProcess[] = [];
@@ -37,9 +40,9 @@ export function replicasUsing(dataDir: string): ReplicaProcess[] {
       if (i < 0 || args[i + 1] === undefined) continue;
       const dir = resolve(readlinkSync(`/proc/${entry}/cwd`), args[i + 1]);
       if (dir !== wanted && !dir.startsWith(`${wanted}/`)) continue;
+      if (!alive(Number(entry))) continue; // exited, and holds nothing
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z' || fields[0] === 'X') continue;
       found.push({ pid: Number(entry), ppid: Number(fields[1]), command: args.join(' ').trim() });
     } catch {
       // it exited while we looked

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Rng } from '../../core/random';
 import { replicasUsing } from './leftovers';
-import { alive, portFree } from './process-check';
+import { heldPorts, type HeldPort } from './port-holders';
+import { alive } from './process-check';
 
 /**
  * Crash safety of `geolab up` itself: start it, write keys through a client proxy, `kill -9`
@@ -53,8 +54,8 @@ export interface CrashRun {
   readonly survivors: readonly string[];
   /** How long until the last replica was gone. */
   readonly goneAfterMs: number;
-  /** Ports (Toxiproxy API, proxies, replicas) still held `boundMs` after the kill. */
-  readonly heldPorts: readonly number[];
+  /** Ports (Toxiproxy API, proxies, replicas) not free once the replicas are gone, and by whom. */
+  readonly heldPorts: readonly HeldPort[];
   /** Why the second `geolab up` failed, if it did (did not start, lost a write, left a process). */
   readonly restartFailure?: string;
 }
@@ -107,11 +108,10 @@ export async function crashRun(options: CrashRunOptions): Promise<CrashRun> {
   );
   const goneAfterMs = performance.now() - killedAt;
   const survivors = leftover(options.dataDir);
-  const heldPorts: number[] = [];
-  for (const port of new Set(ports)) if (!(await portFree(port))) heldPorts.push(port);
+  const held = await heldPorts(ports);
   if (survivors.length > 0) {
     for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    return { killAfterMs, acked: ackedNow.size, survivors, goneAfterMs, heldPorts };
+    return { killAfterMs, acked: ackedNow.size, survivors, goneAfterMs, heldPorts: held };
   }
 
   let restartFailure: string | undefined;
@@ -153,7 +153,7 @@ export async function crashRun(options: CrashRunOptions): Promise<CrashRun> {
     acked: ackedNow.size,
     survivors,
     goneAfterMs,
-    heldPorts,
+    heldPorts: held,
     ...(restartFailure === undefined ? {} : { restartFailure }),
   };
 }

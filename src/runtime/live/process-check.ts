@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /**
@@ -12,6 +12,13 @@ import { createServer } from 'node:net';
  * Whether `pid` still runs. A child whose parent was killed is reaped by init, which here
  * (a container's PID 1) can take a second or two: an exited process waiting to be reaped
  * (a zombie, state Z) holds no port or file and counts as gone.
+ *
+ * But /proc/<pid>/stat shows the main thread only. When a multi-threaded process (every Node
+ * process) is killed, each thread exits on its own; the main thread can be a zombie while
+ * another still runs its exit, and the last thread to leave closes the process's files and
+ * sockets only after it has unmapped its memory. Meanwhile /proc/<pid>/fd reads empty but
+ * the replica's listener still holds its port: the crash bench saw `LISTEN 127.0.0.1:43601
+ * (no process)` once in 45 runs. So a zombie counts as gone only once it is the last thread.
  */
 export function alive(pid: number): boolean {
   try {
@@ -19,12 +26,15 @@ export function alive(pid: number): boolean {
   } catch {
     return false;
   }
+  let status: string;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\S+ \(.*\) [ZX]/s.test(stat);
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
-    return true; // no /proc: trust kill(0)
+    return !existsSync('/proc/self'); // gone since kill(0), or no /proc: trust kill(0)
   }
+  const state = /^State:\s+(\S)/m.exec(status)?.[1];
+  const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? '1');
+  return !((state === 'Z' || state === 'X') && threads <= 1);
 }
 
 /** Whether nothing listens on `port` at 127.0.0.1 (we can bind it). */
