@@ -49,6 +49,10 @@ export class PeerLinks {
 
   start(): void {
     for (const peer of this.links.keys()) this.dial(peer);
+    // A replica alone in its topology has every link it will ever have: it is linked once it
+    // listens (the turn after, so it reports listening first). Without this `geolab up` on a
+    // one-replica topology waited for a link forever and gave up after 30 s.
+    if (this.links.size === 0) setImmediate(() => this.closed || this.checkAllOpen());
   }
 
   /** Send a frame to a peer; returns false (and counts it) when the link is down. */
