@@ -1,56 +1,27 @@
 /**
  * npm run bench:write-at-one — where a leaderless write at ONE spends the time a read at ONE
  * does not. Two live clusters, one after the other, leaderless with journals on tmpfs:
- * `six`, the topology of test/runtime/live/leaderless-latency.test.ts (us-east-1 and
- * eu-west-1 × three replicas, three copies of each key per region, 20 ms RTT inside a
- * region), and `one`, a single replica with no peer (20 ms RTT to its clients). For each,
+ * `six`, test/fixtures/topologies/leaderless-20ms.yaml (us-east-1 and eu-west-1 × three
+ * replicas, three copies of each key per region, 20 ms RTT inside a region; the live latency
+ * test's), and `one`, single-replica.yaml there (no peer, 20 ms RTT to its clients). For each,
  * the median of N (default 41) PUTs and GETs at ONE on one keep-alive socket, through the
  * us-east-1 client proxy and straight to the replica, and PUTs whose head and body go in one
  * write against two. Needs `npm run build` (the replicas run dist/cli/main.js).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from '../src/runtime/live/cluster';
-import { formatIssue, parseTopology } from '../src/topology';
+import { onFreePorts } from '../src/runtime/live/raft-failover';
 
 const N = Number(process.env.N ?? 41);
 
-const COMMON = `
-network: { basePort: 0 }
-toxiproxy: { port: 0 }
-dashboard: { enabled: false }
-metrics: { enabled: false }
-`;
+/** The topologies, shared with the tests that use them. */
+const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'topologies');
 const SHAPES: Record<string, string> = {
-  six: `
-regions:
-  - { name: us-east-1, replicas: [use1-a, use1-b, use1-c] }
-  - { name: eu-west-1, replicas: [euw1-a, euw1-b, euw1-c] }
-latency:
-  preset: aws
-  links:
-    - { within: us-east-1, rtt: 20ms }
-    - { within: eu-west-1, rtt: 20ms }
-replication:
-  mode: leaderless
-  replicationFactor: { us-east-1: 3, eu-west-1: 3 }
-  read: ONE
-  write: ONE
-  conflicts: lww
-${COMMON}`,
-  one: `
-regions:
-  - { name: us-east-1, replicas: [use1-a] }
-latency: { intraRegionRtt: 20ms }
-replication:
-  mode: leaderless
-  replicationFactor: { us-east-1: 1 }
-  read: ONE
-  write: ONE
-  conflicts: lww
-${COMMON}`,
+  six: join(FIXTURES, 'leaderless-20ms.yaml'),
+  one: join(FIXTURES, 'single-replica.yaml'),
 };
 
 /** One HTTP/1.1 request on `socket`; `split` writes the head and the body separately. */
@@ -101,14 +72,11 @@ async function medianMs(
   }
 }
 
-async function measure(shape: string, yaml: string): Promise<void> {
+async function measure(shape: string, source: string): Promise<void> {
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'geolab-one-'));
-  const file = join(dir, 'topology.yaml');
-  writeFileSync(file, yaml);
-  const parsed = parseTopology(yaml, file);
-  if (!parsed.ok) throw new Error(parsed.issues.map(formatIssue).join('\n'));
+  const { file, topology } = onFreePorts(source, dir);
   const cluster = new Cluster({
-    topology: parsed.topology,
+    topology,
     topologyFile: file,
     dataDir: join(dir, 'data'),
     log: () => undefined,
@@ -139,7 +107,7 @@ async function measure(shape: string, yaml: string): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`medians of ${N}, at ONE, one keep-alive socket`);
-  for (const [shape, yaml] of Object.entries(SHAPES)) await measure(shape, yaml);
+  for (const [shape, source] of Object.entries(SHAPES)) await measure(shape, source);
 }
 
 main().catch((err: unknown) => {

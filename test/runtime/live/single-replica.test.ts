@@ -1,34 +1,20 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useCluster } from './use-cluster';
-import { parseTopology } from '../../../src/topology';
+import { onFreePorts } from '../../../src/runtime/live/raft-failover';
 
 // One replica and no peer: the no-replication baseline a latency measurement starts from.
 // It used to wait for a peer link that could not exist, and `geolab up` gave up after 30 s.
-const yaml = `
-regions:
-  - name: us-east-1
-    replicas: [use1-a]
-latency: { intraRegionRtt: 20ms }
-replication:
-  mode: leaderless
-  replicationFactor: { us-east-1: 1 }
-  read: ONE
-  write: ONE
-network: { basePort: 0 }
-toxiproxy: { port: 0 }
-dashboard: { enabled: false }
-metrics: { enabled: false }
-`;
+const root = join(__dirname, '..', '..', '..');
 
 describe('a topology of one replica, live', () => {
   const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'geolab-single-'));
-  const file = join(dir, 'topology.yaml');
-  writeFileSync(file, yaml);
-  const parsed = parseTopology(yaml, file);
-  if (!parsed.ok) throw new Error(parsed.issues.map((i) => i.message).join('\n'));
-  const cluster = useCluster({ file, topology: parsed.topology, dir });
+  const { file, topology } = onFreePorts(
+    join(root, 'test', 'fixtures', 'topologies', 'single-replica.yaml'),
+    dir,
+  );
+  const cluster = useCluster({ file, topology, dir });
 
   it('starts, and serves a write and a read through its client proxy', async () => {
     const at = cluster.clientAddress('us-east-1', 'use1-a');
